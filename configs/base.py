@@ -1,0 +1,39 @@
+"""Fields shared by every experiment. Model families add their own fields in `<family>_base.py`.
+
+Every field is a command-line flag of `python -m tfgan_repro.main` (`--batch_size=32`).
+"""
+import ml_collections
+
+
+def get_config() -> ml_collections.ConfigDict:
+  c = ml_collections.ConfigDict()
+  c.model = ""                # registry name, e.g. "dcgan", "began_skip"
+  c.dataset = ""              # "mnist", "fashion_mnist", "cifar10", "celeba", "lsun", "faces256", ...
+  c.resolution = 32           # images are resized/cropped to resolution x resolution
+  c.channels = 0              # 0: the dataset's own (1 for (Fashion-)MNIST, 3 otherwise); 3 forces RGB
+  c.classes = ""              # comma-separated class ids to keep ("" = all), e.g. "0,7"
+  c.split = "train"
+  c.data_dir = ""             # TFDS data_dir, an IDX folder, an image folder or an .npz file
+  c.batch_size = 64
+  c.steps = 10000             # generator updates
+  c.seed = 0
+  c.deterministic = False     # TF op determinism; resumed runs then equal uninterrupted ones
+  c.mixed_precision = False   # mixed_bfloat16 on CPU, mixed_float16 (+ loss scaling) on GPU
+  c.strategy = "default"      # default | mirrored | multiworker
+  c.log_every = 50            # scalars to TensorBoard and the progress line
+  c.sample_every = 500        # image grids (TensorBoard + PNG) of a fixed latent batch
+  c.ckpt_every = 500
+  c.keep_checkpoints = 3
+  c.num_samples = 64          # images in each sample grid
+  return c
+
+
+def tiny(c: ml_collections.ConfigDict) -> ml_collections.ConfigDict:
+  """Shrinks any preset to a smoke test: a few steps on tiny batches (the network stays per preset)."""
+  c.batch_size = 4
+  c.steps = 2
+  c.log_every = 1
+  c.sample_every = 2
+  c.ckpt_every = 2
+  c.num_samples = 4
+  return c

@@ -1,0 +1,41 @@
+"""Shared test set-up: quiet TF logs, 2 logical CPUs for distribution tests, small fixtures."""
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+# Two logical CPU devices must be configured before TF initialises its runtime.
+_cpus = tf.config.list_physical_devices("CPU")
+try:
+  tf.config.set_logical_device_configuration(_cpus[0], [tf.config.LogicalDeviceConfiguration()] * 2)
+except RuntimeError:
+  pass
+
+FASHION_DIR = "/usr/share/datasets/fashion-mnist"
+
+
+@pytest.fixture(autouse=True)
+def _float32_policy():
+  import keras
+  keras.mixed_precision.set_dtype_policy("float32")
+  yield
+  keras.mixed_precision.set_dtype_policy("float32")
+
+
+@pytest.fixture
+def fashion_dir():
+  if not os.path.isdir(FASHION_DIR):
+    pytest.fail(f"{FASHION_DIR} missing: apt-get install dataset-fashion-mnist (CI installs it).")
+  return FASHION_DIR
+
+
+def tiny_config(preset: str, **overrides):
+  from tfgan_repro import presets
+  return presets.apply_overrides(presets.load(preset, tiny=True), overrides)
+
+
+def weights_of(model):
+  return [np.array(v) for v in model.weights]

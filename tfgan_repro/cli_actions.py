@@ -1,0 +1,32 @@
+"""What the command line does once the config is resolved (kept apart so tests can call it)."""
+import os
+import sys
+
+from tfgan_repro.training import loop
+
+CHECKPOINT_ROOT = os.environ.get("TFGAN_CHECKPOINTS", "checkpoints")
+
+
+def default_workdir(config) -> str:
+  return os.path.join(CHECKPOINT_ROOT, config.preset.replace("/", "_"))
+
+
+def run_training(config, workdir: str = "", overwrite: bool = False) -> int:
+  workdir = workdir or default_workdir(config)
+  try:
+    loop.train(config, workdir, overwrite=overwrite)
+  except loop.NonFiniteError as e:
+    print(f"error: {e}", file=sys.stderr)
+    return 3
+  except loop.Interrupted as e:
+    print(str(e), file=sys.stderr)
+    return 128 + e.signum
+  return 0
+
+
+def summary(config) -> int:
+  from tfgan_repro import gans
+  model = gans.build(config, loop.channels_of(config), loss_scaling=False)
+  for net in model.networks() if hasattr(model, "networks") else (model.generator, model.discriminator):
+    net.summary(expand_nested=True, line_length=110)
+  return 0

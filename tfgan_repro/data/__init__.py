@@ -1,0 +1,3 @@
+"""Data: `make_dataset` yields batches of float32 NHWC images in [-1, 1] from local sources only."""
+from tfgan_repro.data.pipeline import load_source, make_dataset, parse_classes
+from tfgan_repro.data.sources import DataNotFoundError

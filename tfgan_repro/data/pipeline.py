@@ -1,0 +1,228 @@
+"""The one entry point for training data: `make_dataset(...)` -> batches of float32 NHWC in [-1, 1].
+
+Order is a pure function of (seed, step): example i of the endless stream is position i % N of the
+permutation drawn for epoch i // N. Resuming at step s therefore starts exactly where the interrupted run
+stopped without replaying it (for in-memory and folder sources; TFDS streams replay with `skip`).
+"""
+import logging
+import os
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+import tensorflow as tf
+
+from tfgan_repro.data import datasets, sources
+
+
+def parse_classes(classes) -> Optional[list]:
+  """'0,7' -> [0, 7]; '' or None -> None (all classes)."""
+  if classes is None or classes == "" or classes == []:
+    return None
+  if isinstance(classes, str):
+    try:
+      return [int(c) for c in classes.split(",") if c.strip()]
+    except ValueError:
+      raise ValueError(f"--classes takes comma-separated integers such as 0,7; got {classes!r}.") from None
+  return [int(c) for c in classes]
+
+
+def frame(images: tf.Tensor, resolution: int, crop: Optional[str]) -> tf.Tensor:
+  """uint8/float (B, H, W, C) -> float32 (B, resolution, resolution, C) in [-1, 1].
+
+  Resizing is bilinear with antialiasing (area-like when shrinking).
+  """
+  images = tf.cast(images, tf.float32)
+  h, w = tf.shape(images)[1], tf.shape(images)[2]
+  if crop == "celeba_140":
+    images = tf.image.crop_to_bounding_box(images, 39, 19, 140, 140)  # centred in 218 x 178
+  elif crop == "center_square":
+    side = tf.minimum(h, w)
+    images = tf.image.crop_to_bounding_box(images, (h - side) // 2, (w - side) // 2, side, side)
+  images = tf.image.resize(images, [resolution, resolution], method="bilinear", antialias=True)
+  return tf.clip_by_value(images / 127.5 - 1.0, -1.0, 1.0)
+
+
+def _match_channels(images: tf.Tensor, channels: int) -> tf.Tensor:
+  have = images.shape[-1]
+  if not channels or have == channels:
+    return images
+  if have == 1 and channels == 3:
+    return tf.tile(images, [1, 1, 1, 3])
+  if have == 3 and channels == 1:
+    return tf.image.rgb_to_grayscale(images)
+  if have == 4:
+    return _match_channels(images[..., :3], channels)
+  raise ValueError(f"Cannot turn {have}-channel images into {channels} channels.")
+
+
+def _index_stream(n: int, seed: int, start: int) -> tf.data.Dataset:
+  """Endless stream of indices into [0, n): a fresh seeded permutation per epoch, from element `start`."""
+  first_epoch, offset = divmod(int(start), n)
+
+  def epoch_indices(epoch):
+    return tf.data.Dataset.from_tensor_slices(
+        tf.random.experimental.stateless_shuffle(tf.range(n, dtype=tf.int64),
+                                                 seed=tf.stack([tf.cast(seed, tf.int64), epoch])))
+
+  ds = tf.data.Dataset.range(first_epoch, 2**62).flat_map(epoch_indices)
+  return ds.skip(offset)
+
+
+def _tfds_source(info, split, data_dir):
+  import tensorflow_datasets as tfds
+  try:
+    return tfds.load(info.tfds_name, split=split, data_dir=data_dir or None, download=False,
+                     try_gcs=False, shuffle_files=False)
+  except Exception as e:  # tfds raises several types for "not prepared"; all mean the same here
+    logging.info("TFDS %s unavailable: %s", info.tfds_name, e)
+    return None
+
+
+def _local_source(name: str, split: str, data_dir: str, with_classes: bool):
+  """InMemory or ImageFiles from --data_dir / well-known local paths, or None."""
+  if data_dir and data_dir.endswith(".npz"):
+    if not os.path.isfile(data_dir):
+      raise sources.DataNotFoundError(f"--data_dir={data_dir} does not exist.")
+    return sources.load_npz(data_dir, split)
+  for d in sources.idx_candidates(name, data_dir):
+    if os.path.isdir(d):
+      found = sources.load_idx_dir(d, split)
+      if found is not None:
+        return found
+  if data_dir and os.path.isdir(data_dir):
+    folder = Path(data_dir)
+    if (folder / split).is_dir():
+      folder = folder / split
+    if any(p.suffix.lower() in sources.IMAGE_SUFFIXES for p in folder.rglob("*")):
+      return sources.check_image_files(sources.list_image_folder(folder, with_classes))
+  return None
+
+
+def describe_missing(name: str, split: str, data_dir: str) -> str:
+  info = datasets.get_info(name)
+  tried = []
+  if data_dir:
+    tried.append(f"--data_dir={data_dir} (npz, IDX or image folder)")
+  tried += [d for d in sources.IDX_DEFAULT_DIRS.get(name, [])]
+  if info.tfds_name:
+    tried.append(f"TFDS '{info.tfds_name}' split '{split}' (no download: this machine is offline)")
+  return (f"No data for dataset '{name}'. Tried: {'; '.join(tried) or 'nothing'}. "
+          f"To supply it: {info.how_to_get}.")
+
+
+def load_source(name: str, split: str = "train", data_dir: str = "", with_classes: bool = False):
+  """The first source that holds `name`: InMemory, ImageFiles or a tf.data.Dataset (TFDS)."""
+  info = datasets.get_info(name)
+  found = _local_source(name, split, data_dir, with_classes or info.num_classes > 0)
+  if found is None and info.tfds_name:
+    found = _tfds_source(info, split, data_dir)
+  if found is None:
+    raise sources.DataNotFoundError(describe_missing(name, split, data_dir))
+  return found
+
+
+def _decode_file(path):
+  raw = tf.io.read_file(path)
+  image = tf.io.decode_image(raw, channels=3, expand_animations=False)
+  return image
+
+
+def make_dataset(name: str, resolution: int, batch_size: int, *, split: str = "train",
+                 classes: Optional[Sequence[int]] = None, data_dir: str = "", seed: int = 0,
+                 start_step: int = 0, channels: int = 0, balanced_classes: bool = False,
+                 repeat: bool = True) -> tf.data.Dataset:
+  """Batches {"images": float32 (B, R, R, C) in [-1, 1], "labels": int64 (B,)}.
+
+  Args:
+    classes: keep only these labels; labels are then renumbered 0..K-1 in this order.
+    balanced_classes: each batch holds `batch_size` images of every kept class, grouped by class
+      (shape (K * batch_size, R, R, C)); per-class models use it.
+    start_step: number of batches already consumed (for resuming).
+    channels: 0 keeps the dataset's channels; 1 or 3 converts.
+  """
+  if batch_size <= 0:
+    raise ValueError(f"batch_size must be a positive integer, got {batch_size}.")
+  if resolution <= 0:
+    raise ValueError(f"resolution must be a positive integer, got {resolution}.")
+  info = datasets.get_info(name)
+  classes = parse_classes(classes)
+  if balanced_classes and not classes:
+    raise ValueError("balanced_classes needs --classes (e.g. --classes=0,7).")
+  source = load_source(name, split, data_dir, with_classes=bool(classes))
+  channels = channels or info.channels
+
+  if isinstance(source, tf.data.Dataset):
+    return _tfds_pipeline(source, info, resolution, batch_size, classes, seed, start_step, channels,
+                          balanced_classes, repeat)
+
+  labels = np.asarray(source.labels, dtype=np.int64)
+  groups = [np.arange(len(labels))]
+  if classes:
+    missing = [c for c in classes if not np.any(labels == c)]
+    if missing:
+      raise ValueError(f"--classes {missing} have no images in '{name}' (labels present: "
+                       f"{sorted(set(labels.tolist()))}).")
+    groups = [np.flatnonzero(labels == c) for c in classes]
+    remap = np.full(max(int(labels.max()), max(classes)) + 1, -1, dtype=np.int64)
+    remap[classes] = np.arange(len(classes))
+    labels = np.where(labels >= 0, remap[np.maximum(labels, 0)], -1)
+  if not balanced_classes and classes:
+    groups = [np.concatenate(groups)]
+
+  if isinstance(source, sources.InMemory):
+    # Frame once up front: (Fashion-)MNIST/CIFAR-sized arrays fit in memory many times over.
+    framed = np.concatenate([
+        _match_channels(frame(source.images[i:i + 4096], resolution, info.crop), channels).numpy()
+        for i in range(0, len(source.images), 4096)])
+    images_t = tf.constant(((framed + 1.0) * 127.5).round().astype(np.uint8))
+    fetch = lambda idx: tf.cast(tf.gather(images_t, idx), tf.float32) / 127.5 - 1.0
+  else:
+    paths_t = tf.constant(source.paths)
+
+    def fetch(idx):
+      imgs = tf.map_fn(lambda p: frame(_decode_file(p)[None], resolution, info.crop)[0],
+                       tf.gather(paths_t, idx), fn_output_signature=tf.float32)
+      return _match_channels(imgs, channels)
+
+  labels_t = tf.constant(labels)
+  streams = []
+  for g, members in enumerate(groups):
+    members_t = tf.constant(members, dtype=tf.int64)
+    stream = _index_stream(len(members), seed * 1000 + g, start_step * batch_size)
+    streams.append(stream.map(lambda i, m=members_t: tf.gather(m, i)).batch(batch_size, drop_remainder=True))
+  ds = streams[0] if len(streams) == 1 else tf.data.Dataset.zip(tuple(streams)).map(
+      lambda *parts: tf.concat(parts, axis=0))
+  if not repeat:
+    ds = ds.take(max(1, sum(len(g) for g in groups) // (batch_size * len(groups))))
+  ds = ds.map(lambda idx: {"images": fetch(idx), "labels": tf.gather(labels_t, idx)},
+              num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+  return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def _tfds_pipeline(ds, info, resolution, batch_size, classes, seed, start_step, channels, balanced, repeat):
+  def prep(ex):
+    image = frame(ex["image"][None], resolution, info.crop)[0]
+    label = tf.cast(ex.get("label", tf.constant(-1, tf.int64)), tf.int64)
+    return {"images": _match_channels(image[None], channels)[0], "labels": label}
+
+  def keep(c):
+    return lambda ex: tf.equal(tf.cast(ex["label"], tf.int64), c)
+
+  if classes:
+    per_class = [ds.filter(keep(c)) for c in classes]
+    per_class = [p.map(lambda ex, k=k: dict(ex, label=tf.constant(k, tf.int64))) for k, p in enumerate(per_class)]
+  else:
+    per_class = [ds]
+  if classes and not balanced:
+    per_class = [tf.data.Dataset.sample_from_datasets(
+        [p.repeat() if repeat else p for p in per_class], seed=seed, stop_on_empty_dataset=not repeat)]
+  out = []
+  for g, p in enumerate(per_class):
+    p = p.shuffle(10_000, seed=seed * 1000 + g, reshuffle_each_iteration=True)
+    p = p.repeat() if repeat else p
+    p = p.map(prep, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    out.append(p.batch(batch_size, drop_remainder=True).skip(start_step))
+  ds = out[0] if len(out) == 1 else tf.data.Dataset.zip(tuple(out)).map(
+      lambda *parts: {k: tf.concat([q[k] for q in parts], 0) for k in ("images", "labels")})
+  return ds.prefetch(tf.data.AUTOTUNE)

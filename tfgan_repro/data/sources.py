@@ -1,0 +1,144 @@
+"""Readers that turn a local data source into uint8 images (N, H, W, C) and int64 labels.
+
+Nothing here downloads. Each reader raises `DataNotFoundError` (a `ValueError`) with a message that says
+how to supply the data when it is missing.
+"""
+import gzip
+import logging
+import os
+import struct
+from pathlib import Path
+from typing import NamedTuple, Optional
+
+import numpy as np
+
+IDX_DEFAULT_DIRS = {
+    "fashion_mnist": ["/usr/share/datasets/fashion-mnist"],  # Debian: apt-get install dataset-fashion-mnist
+    "mnist": ["/usr/share/datasets/mnist"],
+}
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+class DataNotFoundError(ValueError):
+  """No source held the requested data; the message lists what was tried and how to supply it."""
+
+
+class InMemory(NamedTuple):
+  images: np.ndarray   # (N, H, W, C) uint8
+  labels: np.ndarray   # (N,) int64; -1 where unknown
+
+
+class ImageFiles(NamedTuple):
+  paths: list          # image file paths, decoded lazily by the pipeline
+  labels: np.ndarray   # (N,) int64; class = index of the sub-folder in sorted order, -1 if flat
+  class_names: list
+
+
+def _open_maybe_gz(path: Path):
+  return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+
+
+def read_idx(path) -> np.ndarray:
+  """Reads one IDX file (LeCun's MNIST format, optionally gzipped) into a NumPy array."""
+  path = Path(path)
+  with _open_maybe_gz(path) as f:
+    magic = f.read(4)
+    if len(magic) != 4 or magic[0] != 0 or magic[1] != 0 or magic[2] != 0x08:
+      raise ValueError(f"{path} is not an unsigned-byte IDX file (magic {magic!r}).")
+    ndim = magic[3]
+    shape = struct.unpack(">" + "I" * ndim, f.read(4 * ndim))
+    data = np.frombuffer(f.read(), dtype=np.uint8)
+  if data.size != int(np.prod(shape)):
+    raise ValueError(f"{path}: header says {shape} but holds {data.size} bytes (truncated file?).")
+  return data.reshape(shape)
+
+
+def _find_idx(directory: Path, stem: str) -> Optional[Path]:
+  for name in (stem + "-ubyte.gz", stem + "-ubyte", stem + ".gz", stem):
+    if (directory / name).is_file():
+      return directory / name
+  return None
+
+
+def load_idx_dir(directory, split: str = "train") -> Optional[InMemory]:
+  """Loads `{train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]` from `directory`; None if absent."""
+  directory = Path(directory)
+  prefix = {"train": "train", "test": "t10k"}.get(split)
+  if prefix is None:
+    raise ValueError(f"IDX data has splits 'train' and 'test', not {split!r}.")
+  images_path = _find_idx(directory, f"{prefix}-images-idx3")
+  labels_path = _find_idx(directory, f"{prefix}-labels-idx1")
+  if images_path is None or labels_path is None:
+    return None
+  images = read_idx(images_path)[..., None]  # (N, 28, 28, 1)
+  labels = read_idx(labels_path).astype(np.int64)
+  if len(images) != len(labels):
+    raise ValueError(f"{images_path} has {len(images)} images but {labels_path} {len(labels)} labels.")
+  return InMemory(images, labels)
+
+
+def load_npz(path, split: str = "train") -> InMemory:
+  """Loads an .npz holding `x`/`images` (N, H, W[, C]) uint8 and optional `y`/`labels`.
+
+  Split-specific keys (`x_train`, `y_test`, ...) are used when present.
+  """
+  with np.load(path) as f:
+    keys = set(f.files)
+    x_key = next((k for k in (f"x_{split}", f"images_{split}", "x", "images") if k in keys), None)
+    if x_key is None:
+      raise ValueError(f"{path} has keys {sorted(keys)}; expected 'x' or 'images' (or 'x_{split}').")
+    y_key = next((k for k in (f"y_{split}", f"labels_{split}", "y", "labels") if k in keys), None)
+    images = np.asarray(f[x_key])
+    labels = np.asarray(f[y_key]).astype(np.int64).reshape(-1) if y_key else np.full(len(images), -1)
+  if images.ndim == 3:
+    images = images[..., None]
+  if images.dtype != np.uint8:
+    if images.min() < 0:  # [-1, 1] floats
+      images = (images + 1.0) * 127.5
+    elif images.max() <= 1.0:
+      images = images * 255.0
+    images = np.clip(np.round(images), 0, 255).astype(np.uint8)
+  return InMemory(images, labels)
+
+
+def list_image_folder(directory, with_classes: bool = False) -> ImageFiles:
+  """Lists jpg/png files below `directory` (recursively); class = first-level sub-folder if asked."""
+  directory = Path(directory)
+  paths = sorted(str(p) for p in directory.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+  if not paths:
+    raise DataNotFoundError(f"No .jpg/.png images found below {directory}.")
+  class_names = []
+  labels = np.full(len(paths), -1, dtype=np.int64)
+  if with_classes:
+    rel_first = [Path(p).relative_to(directory).parts[0] for p in paths]
+    class_names = sorted({r for r, p in zip(rel_first, paths) if Path(p).parent != directory})
+    index = {name: i for i, name in enumerate(class_names)}
+    labels = np.array([index.get(r, -1) for r in rel_first], dtype=np.int64)
+  return ImageFiles(paths, labels, class_names)
+
+
+def check_image_files(files: ImageFiles) -> ImageFiles:
+  """Drops files that cannot be decoded (logging how many); raises if none can."""
+  from PIL import Image  # only needed for folders
+  good = []
+  for i, p in enumerate(files.paths):
+    try:
+      with Image.open(p) as im:
+        im.verify()  # header and structure; cheap compared with a full decode
+      with Image.open(p) as im:
+        im.load()
+      good.append(i)
+    except Exception:  # any unreadable file is skipped, never a mid-run traceback
+      pass
+  skipped = len(files.paths) - len(good)
+  if skipped:
+    logging.warning("Skipped %d unreadable image file(s) of %d.", skipped, len(files.paths))
+  if not good:
+    raise DataNotFoundError(f"None of the {len(files.paths)} image files could be read.")
+  return ImageFiles([files.paths[i] for i in good], files.labels[good], files.class_names)
+
+
+def idx_candidates(dataset: str, data_dir: str) -> list:
+  dirs = [data_dir] if data_dir else []
+  dirs += [os.path.join(data_dir, dataset)] if data_dir else []
+  return dirs + IDX_DEFAULT_DIRS.get(dataset, [])

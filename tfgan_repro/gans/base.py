@@ -1,0 +1,148 @@
+"""`GANModel`: the one `keras.Model` base every GAN algorithm here derives from.
+
+A subclass owns its networks, writes only `train_step`, and uses the helpers below for what every GAN
+step needs: latents that do not depend on the number of replicas, loss scaling for `tf.distribute` and
+mixed precision, gradient application with diagnostics, and the step counter.
+"""
+from typing import Dict, Optional, Sequence
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+def _replica():
+  """(replica id, replicas in sync) of the current context; (0, 1) outside `tf.distribute`."""
+  ctx = tf.distribute.get_replica_context()
+  if ctx is None:  # cross-replica context
+    return 0, 1
+  return ctx.replica_id_in_sync_group, ctx.num_replicas_in_sync
+
+
+class GANModel(keras.Model):
+  """Base GAN: a generator, one or more discriminators, one optimizer each.
+
+  Randomness inside `train_step` is stateless, keyed by (seed, step, salt) and drawn for the *global*
+  batch before this replica's slice is taken: a run is reproducible from its checkpoint, and a step on
+  R replicas sees the same latents as the same step on one device.
+  """
+
+  tracker_names: Sequence[str] = ("d_loss", "g_loss")
+  batches_per_step = 1        # batches of `batch_size` consumed by one train_step (e.g. WGAN critic steps)
+  balanced_classes = False    # the data pipeline groups each batch by class
+
+  def __init__(self, generator: keras.Model, discriminator: keras.Model, *, latent_dim: int,
+               latent_distribution: str = "normal", seed: int = 0, name: Optional[str] = None):
+    super().__init__(name=name)
+    if latent_distribution not in ("normal", "uniform"):
+      raise ValueError(f"latent_distribution must be 'normal' or 'uniform', got {latent_distribution!r}.")
+    self.generator = generator
+    self.discriminator = discriminator
+    self.latent_dim = latent_dim
+    self.latent_distribution = latent_distribution
+    self.step = self.add_weight(shape=(), dtype="int64", initializer="zeros", trainable=False,
+                                name="step", aggregation="only_first_replica")
+    self.seed = self.add_weight(shape=(), dtype="int64", initializer=keras.initializers.Constant(seed),
+                                trainable=False, name="seed", aggregation="only_first_replica")
+    self.trackers = {n: keras.metrics.Mean(name=n) for n in self.tracker_names}
+
+  # --- set-up -------------------------------------------------------------------------------------
+  def compile(self, g_optimizer, d_optimizer, *, loss_scaling: bool = False, **kwargs):
+    """Stores one optimizer per player and builds them on their variables (needed under a strategy).
+
+    loss_scaling: wrap each optimizer in its own `LossScaleOptimizer` (mixed_float16); overriding
+      `compile` drops Keras' automatic wrapping, so it happens here.
+    """
+    super().compile(**kwargs)
+    if loss_scaling:
+      g_optimizer = keras.optimizers.LossScaleOptimizer(g_optimizer)
+      d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)
+    self.g_optimizer = g_optimizer
+    self.d_optimizer = d_optimizer
+    self.g_optimizer.build(self.generator.trainable_variables)
+    self.d_optimizer.build(self.discriminator.trainable_variables)
+
+  def checkpoint_items(self) -> Dict[str, object]:
+    """Everything a resumed run needs; subclasses add their extra state."""
+    return {"generator": self.generator, "discriminator": self.discriminator,
+            "g_optimizer": self.g_optimizer, "d_optimizer": self.d_optimizer,
+            "step": self.step, "seed": self.seed}
+
+  def optimizers_by_name(self) -> Dict[str, keras.optimizers.Optimizer]:
+    return {"g": self.g_optimizer, "d": self.d_optimizer}
+
+  @property
+  def metrics(self):
+    return list(self.trackers.values())
+
+  # --- helpers for train_step ---------------------------------------------------------------------
+  def _noise(self, shape, salt: int, kind: str) -> tf.Tensor:
+    """This replica's slice of a (R * shape[0], ...) draw keyed by (seed, step, salt)."""
+    rid, replicas = _replica()
+    key = tf.stack([self.seed.value, self.step.value * 1009 + salt])
+    full_shape = tf.concat([[shape[0] * replicas], tf.constant(shape[1:], tf.int32)], 0)
+    if kind == "normal":
+      full = tf.random.stateless_normal(full_shape, seed=key)
+    else:
+      full = tf.random.stateless_uniform(full_shape, seed=key)
+    return full[rid * shape[0]:(rid + 1) * shape[0]]
+
+  def latents(self, batch_size, salt: int = 0) -> tf.Tensor:
+    """z for this step: N(0, 1) or U(-1, 1), (batch_size, latent_dim) float32."""
+    if self.latent_distribution == "normal":
+      return self._noise([batch_size, self.latent_dim], salt, "normal")
+    return self._noise([batch_size, self.latent_dim], salt, "uniform") * 2.0 - 1.0
+
+  def uniform(self, shape, salt: int) -> tf.Tensor:
+    """U(0, 1) of `shape` for this replica (e.g. gradient-penalty interpolation weights)."""
+    return self._noise(list(shape), salt, "uniform")
+
+  def normal(self, shape, salt: int) -> tf.Tensor:
+    return self._noise(list(shape), salt, "normal")
+
+  def apply_gradients(self, optimizer, tape: tf.GradientTape, loss: tf.Tensor, variables) -> tf.Tensor:
+    """Differentiates `loss` (float32, this replica's mean) and applies the update; returns the grad norm.
+
+    The loss is divided by the replicas in sync: replica gradients are summed, so the update equals the
+    one-device update on the global batch. `optimizer.scale_loss` adds dynamic loss scaling where used.
+    """
+    _, replicas = _replica()
+    with tape:  # re-entering records the scaling too
+      scaled = optimizer.scale_loss(loss / tf.cast(replicas, loss.dtype))
+    grads = tape.gradient(scaled, variables)
+    optimizer.apply(grads, variables)
+    grads = [tf.cast(g, tf.float32) for g in grads if g is not None]
+    return tf.linalg.global_norm(grads) * tf.cast(replicas, tf.float32)
+
+  def finish_step(self, values: Dict[str, tf.Tensor]) -> Dict[str, tf.Tensor]:
+    """Advances the step, updates the trackers and returns the logs (with a `nonfinite` flag)."""
+    self.step.assign_add(1)
+    finite = tf.reduce_all([tf.reduce_all(tf.math.is_finite(tf.cast(v, tf.float32))) for v in values.values()])
+    for name, value in values.items():
+      if name in self.trackers:
+        self.trackers[name].update_state(tf.cast(value, tf.float32))
+    logs = {name: t.result() for name, t in self.trackers.items()}
+    logs["nonfinite"] = 1.0 - tf.cast(finite, tf.float32)
+    return logs
+
+  # --- sampling -----------------------------------------------------------------------------------
+  def fixed_latents(self, n: int, seed: int = 0) -> tf.Tensor:
+    key = tf.constant([seed, 12345], tf.int64)
+    if self.latent_distribution == "normal":
+      return tf.random.stateless_normal([n, self.latent_dim], seed=key)
+    return tf.random.stateless_uniform([n, self.latent_dim], seed=key, minval=-1.0, maxval=1.0)
+
+  def generate(self, z: tf.Tensor) -> tf.Tensor:
+    """G(z) in inference mode, float32 (B, H, W, C) in [-1, 1]."""
+    return tf.clip_by_value(tf.cast(self.generator(z, training=False), tf.float32), -1.0, 1.0)
+
+  def generate_images(self, n: int, seed: int = 0, batch_size: int = 256) -> np.ndarray:
+    z = self.fixed_latents(n, seed)
+    return np.concatenate([self.generate(z[i:i + batch_size]).numpy() for i in range(0, n, batch_size)])
+
+  def image_summaries(self, real_images: Optional[tf.Tensor]) -> Dict[str, tf.Tensor]:
+    """Extra image grids for TensorBoard and the run directory (e.g. BEGAN reconstructions)."""
+    return {}
+
+  def call(self, z, training=False):
+    return self.generator(z, training=training)

@@ -1,0 +1,95 @@
+"""Command line: `python -m tfgan_repro.main --model=dcgan --dataset=fashion_mnist [--field=value ...]`.
+
+Every field of the chosen preset is also a flag. This file is intentionally thin: it parses flags and
+calls `tfgan_repro.training.loop.train`.
+"""
+import json
+import sys
+
+from absl import app, flags
+
+DEFAULT_MODEL, DEFAULT_DATASET = "dcgan", "fashion_mnist"
+
+flags.DEFINE_string("model", DEFAULT_MODEL, "GAN to train (see configs/).")
+flags.DEFINE_string("dataset", DEFAULT_DATASET, "Data set (see configs/).")
+flags.DEFINE_string("preset", "", "Preset module in configs/ (overrides --model/--dataset lookup).")
+flags.DEFINE_bool("tiny", False, "Use the preset's tiny variant (seconds; for tests).")
+flags.DEFINE_string("workdir", "", "Run directory (default checkpoints/<preset>).")
+flags.DEFINE_bool("overwrite", False, "Delete an existing run directory with a different config.")
+flags.DEFINE_bool("dry_run", False, "Print the resolved config and exit.")
+flags.DEFINE_bool("summary", False, "Print each network's layer table with parameter counts and exit.")
+FLAGS = flags.FLAGS
+
+_CLI_ONLY = {"model", "dataset", "preset", "tiny", "workdir", "overwrite", "dry_run", "summary"}
+
+
+def _prescan(argv, name, default):
+  """Value of --name in argv before flags are parsed (the preset decides which flags exist)."""
+  for i, arg in enumerate(argv):
+    if arg.startswith(f"--{name}="):
+      return arg.split("=", 1)[1]
+    if arg == f"--{name}" and i + 1 < len(argv) and not argv[i + 1].startswith("--"):
+      return argv[i + 1]
+    if arg in (f"--{name}", f"--no{name}") and isinstance(default, bool):
+      return arg == f"--{name}"
+  return default
+
+
+def resolve_config(model, dataset, preset="", tiny=False, resolution=None):
+  from tfgan_repro import presets
+  name = preset or presets.find(model, dataset, resolution)
+  return presets.load(name, tiny)
+
+
+def _define_config_flags(config):
+  for key, value in config.items():
+    if key in FLAGS or key in _CLI_ONLY or key == "preset":
+      continue
+    kind = {bool: flags.DEFINE_bool, int: flags.DEFINE_integer, float: flags.DEFINE_float}.get(
+        type(value), flags.DEFINE_string)
+    kind(key, value, f"Config field (preset default {value!r}).")
+
+
+def parse_flags(argv):
+  """Loads the preset named by --model/--dataset/--preset, defines its fields as flags, parses argv."""
+  try:
+    res = _prescan(argv, "resolution", None)
+    config = resolve_config(_prescan(argv, "model", DEFAULT_MODEL), _prescan(argv, "dataset", DEFAULT_DATASET),
+                            _prescan(argv, "preset", ""), _prescan(argv, "tiny", False),
+                            int(res) if res and str(res).isdigit() else None)
+  except ValueError as e:
+    _die(e)
+  _define_config_flags(config)
+  try:
+    rest = FLAGS(argv)
+  except flags.Error as e:
+    _die(e)
+  for key in config.keys():
+    if key in FLAGS and FLAGS[key].present and key not in _CLI_ONLY:
+      config[key] = FLAGS[key].value
+  parse_flags.config = config
+  return rest
+
+
+def _die(error):
+  print(f"error: {error}", file=sys.stderr)
+  sys.exit(2)
+
+
+def main(argv):
+  del argv
+  config = parse_flags.config
+  from tfgan_repro import cli_actions
+  try:
+    if FLAGS.dry_run:
+      print(json.dumps(config.to_dict(), indent=2, sort_keys=True))
+      return 0
+    if FLAGS.summary:
+      return cli_actions.summary(config)
+    return cli_actions.run_training(config, FLAGS.workdir, FLAGS.overwrite)
+  except ValueError as e:  # bad input or missing data: one clear line, no traceback
+    _die(e)
+
+
+if __name__ == "__main__":
+  app.run(main, flags_parser=parse_flags)

@@ -1,0 +1,1 @@
+"""Networks: plain Keras models, no training logic."""

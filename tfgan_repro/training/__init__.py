@@ -1,0 +1,1 @@
+"""Training: run directories, precision and distribution set-up, checkpoints, callbacks, the loop."""

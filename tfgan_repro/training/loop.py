@@ -1,0 +1,113 @@
+"""`train(config, workdir)`: the whole training run behind `python -m tfgan_repro.main`.
+
+Keras `fit` drives the steps (one epoch of `steps - start` steps, so a resumed run continues at its exact
+step); everything a run must survive lives in the callbacks and `Checkpointer`.
+"""
+import logging
+import signal
+from pathlib import Path
+from typing import NamedTuple, Optional, Sequence
+
+import keras
+import tensorflow as tf
+
+from tfgan_repro import data, gans
+from tfgan_repro.data import datasets
+from tfgan_repro.training import callbacks as cb
+from tfgan_repro.training import checkpointing, run_dir, runtime
+
+
+class NonFiniteError(RuntimeError):
+  """Training stopped on a non-finite loss or gradient; the last good checkpoint is intact."""
+
+
+class Interrupted(RuntimeError):
+  """SIGTERM/SIGINT arrived; a checkpoint of the current step was written."""
+
+  def __init__(self, signum: int, step: int):
+    super().__init__(f"Interrupted by signal {signum} at step {step}; checkpoint saved. "
+                     "Run the same command again to resume.")
+    self.signum = signum
+
+
+class TrainResult(NamedTuple):
+  step: int
+  workdir: str
+  steps_per_sec: Optional[float]
+
+
+def validate(config) -> None:
+  """Rejects impossible settings with one line that says what is allowed."""
+  positive = ("batch_size", "steps", "log_every", "sample_every", "ckpt_every", "keep_checkpoints",
+              "num_samples", "resolution")
+  for name in positive:
+    if name in config and int(config[name]) <= 0:
+      raise ValueError(f"--{name} must be a positive integer, got {config[name]}.")
+  datasets.get_info(config.dataset)
+  if config.channels not in (0, 1, 3):
+    raise ValueError(f"--channels must be 0 (the dataset's own), 1 or 3; got {config.channels}.")
+  if config.strategy not in runtime.STRATEGIES:
+    raise ValueError(f"--strategy must be one of {', '.join(runtime.STRATEGIES)}; got {config.strategy!r}.")
+
+
+def channels_of(config) -> int:
+  return config.channels or datasets.get_info(config.dataset).channels
+
+
+def train(config, workdir: str, *, overwrite: bool = False,
+          extra_callbacks: Sequence = ()) -> TrainResult:
+  validate(config)
+  runtime.configure_determinism(config.seed, config.deterministic)
+  loss_scaling = runtime.configure_precision(config.mixed_precision)
+  strategy = runtime.make_strategy(config.strategy)
+  chief = runtime.is_chief(strategy)
+  # Fail on missing data before anything is built or written.
+  data.load_source(config.dataset, config.split, config.data_dir, with_classes=bool(config.classes))
+  run = run_dir.prepare(workdir, config, overwrite=overwrite, write=chief)
+
+  with strategy.scope():
+    model = gans.build(config, channels_of(config), loss_scaling)
+  ckpt = checkpointing.Checkpointer(model, str(run / "ckpt"), config.keep_checkpoints, chief)
+  start = ckpt.restore_latest()
+  if start >= config.steps:
+    print(f"{run} is already trained to step {start} (--steps={config.steps}); nothing to do.", flush=True)
+    return TrainResult(start, str(run), None)
+
+  per_step_batch = config.batch_size * model.batches_per_step
+  ds = data.make_dataset(config.dataset, config.resolution, per_step_batch, split=config.split,
+                         classes=config.classes or None, data_dir=config.data_dir, seed=config.seed,
+                         start_step=start, channels=channels_of(config),
+                         balanced_classes=model.balanced_classes)
+  options = tf.data.Options()
+  options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+  ds = ds.with_options(options)
+  real_for_grids = next(iter(data.make_dataset(
+      config.dataset, config.resolution, config.num_samples, split=config.split,
+      classes=config.classes or None, data_dir=config.data_dir, seed=config.seed + 1,
+      channels=channels_of(config))))["images"]
+
+  writer = tf.summary.create_file_writer(str(run / "tb")) if chief else tf.summary.create_noop_writer()
+  guard = cb.TrainingGuard(ckpt, config.ckpt_every)
+  logger = cb.ScalarLogger(writer, config.log_every, config.steps, per_step_batch, chief)
+  callbacks = [guard, logger]
+  if chief:
+    callbacks.append(cb.SampleWriter(writer, config.sample_every, run / "samples", config.num_samples,
+                                     config.seed, real_for_grids, guard))
+  callbacks += list(extra_callbacks)
+
+  print(f"Training {config.model} on {config.dataset} {config.resolution}x{config.resolution} from step "
+        f"{start} to {config.steps} in {run} ({strategy.num_replicas_in_sync} replica(s), "
+        f"policy {keras.config.dtype_policy().name}).", flush=True)
+  guard.install_signal_handlers()
+  try:
+    model.fit(ds, epochs=1, steps_per_epoch=config.steps - start, callbacks=callbacks, verbose=0)
+  finally:
+    guard.restore_signal_handlers()
+  step = int(model.step.numpy())
+  if guard.failure:
+    raise NonFiniteError(guard.failure)
+  if guard.signal is not None:
+    raise Interrupted(guard.signal, step)
+  print(f"Done: step {step}; checkpoints in {run / 'ckpt'}, samples in {run / 'samples'}, "
+        f"TensorBoard: tensorboard --logdir {run / 'tb'}", flush=True)
+  return TrainResult(step, str(run), logger.speed)
