@@ -30,12 +30,3 @@ def fashion_dir():
   if not os.path.isdir(FASHION_DIR):
     pytest.fail(f"{FASHION_DIR} missing: apt-get install dataset-fashion-mnist (CI installs it).")
   return FASHION_DIR
-
-
-def tiny_config(preset: str, **overrides):
-  from tfgan_repro import presets
-  return presets.apply_overrides(presets.load(preset, tiny=True), overrides)
-
-
-def weights_of(model):
-  return [np.array(v) for v in model.weights]
