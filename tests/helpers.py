@@ -8,4 +8,4 @@ def tiny_config(preset: str, **overrides):
 
 
 def weights_of(model):
-  return [np.array(v) for v in model.weights]
+  return [v.numpy() for v in model.weights]

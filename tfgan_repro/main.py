@@ -4,6 +4,7 @@ Every field of the chosen preset is also a flag. This file is intentionally thin
 calls `tfgan_repro.training.loop.train`.
 """
 import json
+import os
 import sys
 
 from absl import app, flags
@@ -87,7 +88,9 @@ def main(argv):
     if FLAGS.summary:
       return cli_actions.summary(config)
     return cli_actions.run_training(config, FLAGS.workdir, FLAGS.overwrite)
-  except ValueError as e:  # bad input or missing data: one clear line, no traceback
+  except (ValueError, FileNotFoundError) as e:  # bad input or missing data: one clear line
+    if os.environ.get("TFGAN_TRACEBACK"):
+      raise
     _die(e)
 
 

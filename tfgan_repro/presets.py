@@ -26,7 +26,7 @@ def list_presets() -> List[Tuple[str, int]]:
 
 
 def find(model: str, dataset: str, resolution: Optional[int] = None) -> str:
-  """Module name of the preset; with several resolutions and none asked for, the smallest."""
+  """Module name of the preset at `resolution` if there is one, else the smallest resolution's."""
   prefix = f"{model}_{dataset}_"
   matches = [(res, name) for name, res in list_presets() if name.startswith(prefix)
              and name[len(prefix):].isdigit()]
@@ -34,13 +34,9 @@ def find(model: str, dataset: str, resolution: Optional[int] = None) -> str:
     pairs = sorted({name.rsplit("_", 1)[0] for name, _ in list_presets()})
     raise ValueError(f"No preset for --model={model} --dataset={dataset}. Presets (model_dataset): "
                      f"{', '.join(pairs)}.")
-  if resolution:
-    for res, name in matches:
-      if res == resolution:
-        return name
-    raise ValueError(f"No preset for {model} on {dataset} at {resolution}; resolutions with a preset: "
-                     f"{', '.join(str(r) for r, _ in sorted(matches))} (or override --resolution after "
-                     f"choosing one with --preset).")
+  for res, name in matches:  # a preset made for the asked resolution wins; else --resolution overrides
+    if res == resolution:
+      return name
   return min(matches)[1]
 
 

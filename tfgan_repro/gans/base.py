@@ -61,6 +61,13 @@ class GANModel(keras.Model):
     self.d_optimizer = d_optimizer
     self.g_optimizer.build(self.generator.trainable_variables)
     self.d_optimizer.build(self.discriminator.trainable_variables)
+    self.built = True  # networks are built; stops Keras from tracing `call` on a data batch
+
+  def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+    # Keras 3 "builds" a distributed model by strategy.reduce-ing one data batch, which fails for dict
+    # batches under MultiWorkerMirroredStrategy and wastes a batch otherwise. compile() built everything.
+    if not self.built:
+      super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 
   def checkpoint_items(self) -> Dict[str, object]:
     """Everything a resumed run needs; subclasses add their extra state."""
@@ -123,6 +130,9 @@ class GANModel(keras.Model):
         self.trackers[name].update_state(tf.cast(value, tf.float32))
     logs = {name: t.result() for name, t in self.trackers.items()}
     logs["nonfinite"] = 1.0 - tf.cast(finite, tf.float32)
+    if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
+      # Keras 3 reduces fit logs across workers with strategy.reduce(MEAN, v, axis=0), which needs an axis.
+      logs = {k: tf.reshape(v, [1]) for k, v in logs.items()}
     return logs
 
   # --- sampling -----------------------------------------------------------------------------------
