@@ -75,6 +75,10 @@ class GANModel(keras.Model):
             "g_optimizer": self.g_optimizer, "d_optimizer": self.d_optimizer,
             "step": self.step, "seed": self.seed}
 
+  def training_callbacks(self, config) -> list:
+    """Model-specific Keras callbacks the training loop adds (e.g. learning-rate halving)."""
+    return []
+
   def optimizers_by_name(self) -> Dict[str, keras.optimizers.Optimizer]:
     return {"g": self.g_optimizer, "d": self.d_optimizer}
 

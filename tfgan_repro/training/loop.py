@@ -93,7 +93,7 @@ def train(config, workdir: str, *, overwrite: bool = False,
   if chief:
     callbacks.append(cb.SampleWriter(writer, config.sample_every, run / "samples", config.num_samples,
                                      config.seed, real_for_grids, guard))
-  callbacks += list(extra_callbacks)
+  callbacks += model.training_callbacks(config) + list(extra_callbacks)
 
   print(f"Training {config.model} on {config.dataset} {config.resolution}x{config.resolution} from step "
         f"{start} to {config.steps} in {run} ({strategy.num_replicas_in_sync} replica(s), "
