@@ -27,6 +27,7 @@ setup(
         "scipy",
         "pillow",
         "matplotlib",
+        "tqdm",
     ],
     extras_require={
         "gpu": ["tensorflow[and-cuda]>=2.16,<2.22"],

@@ -25,6 +25,12 @@ def get_config() -> ml_collections.ConfigDict:
   c.ckpt_every = 500
   c.keep_checkpoints = 3
   c.num_samples = 64          # images in each sample grid
+  # In-training score curves (seed 000 Figs. 6, 9): 0 = off. "classifier" works offline for
+  # (Fashion-)MNIST; Inception networks need local weight files (see tfgan_repro.metrics).
+  c.eval_every = 0
+  c.eval_samples = 1000
+  c.eval_network = "classifier"
+  c.eval_metrics = "fid"      # comma-separated: fid, is
   return c
 
 

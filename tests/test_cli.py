@@ -50,6 +50,15 @@ def test_summary_prints_layer_tables():
   assert "Total params" in out.stdout and "(None, 256, 256, 3)" in out.stdout
 
 
+def event_tags(tb_dir):
+  import tensorflow as tf
+  tags = set()
+  for path in tb_dir.glob("events.out.tfevents.*"):
+    for event in tf.compat.v1.train.summary_iterator(str(path)):
+      tags.update(v.tag for v in event.summary.value)
+  return tags
+
+
 def test_run_directory_records_config_and_refuses_a_different_one(tmp_path):
   workdir = tmp_path / "run"
   first = run_main("--tiny", "--model=dcgan", f"--workdir={workdir}")
@@ -58,7 +67,9 @@ def test_run_directory_records_config_and_refuses_a_different_one(tmp_path):
   info = json.loads((workdir / "run_info.jsonl").read_text().splitlines()[0])
   assert saved["model"] == "dcgan" and saved["preset"] == "dcgan_fashion_mnist_32/tiny"
   assert info["version"] and info["git_commit"] and "tfgan_repro.main" in info["command"]
-  assert list((workdir / "samples").glob("samples_*.png")) and list((workdir / "tb").iterdir())
+  assert list((workdir / "samples").glob("samples_*.png"))
+  tags = event_tags(workdir / "tb")
+  assert {"train/d_loss", "train/g_loss", "train/d_grad_norm", "lr/g", "lr/d", "images/samples"} <= tags
 
   refused = run_main("--tiny", "--model=dcgan", "--g_lr=0.1", f"--workdir={workdir}")
   assert refused.returncode == 2 and "different config (g_lr: 0.0002 -> 0.1)" in refused.stderr

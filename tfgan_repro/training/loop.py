@@ -54,6 +54,16 @@ def channels_of(config) -> int:
   return config.channels or datasets.get_info(config.dataset).channels
 
 
+def _metric_callback(config, run: Path):
+  from tfgan_repro.metrics import callback as metric_callback
+  from tfgan_repro.metrics.features import make_feature_network
+  network = make_feature_network(config.eval_network, dataset=config.dataset)
+  return metric_callback.make_fid_callback(
+      config, network=network, every_steps=config.eval_every, num_samples=config.eval_samples,
+      log_dir=str(run / "tb"), jsonl_path=str(run / "scores.jsonl"),
+      metrics=[m.strip() for m in config.eval_metrics.split(",") if m.strip()])
+
+
 def train(config, workdir: str, *, overwrite: bool = False,
           extra_callbacks: Sequence = ()) -> TrainResult:
   validate(config)
@@ -93,6 +103,8 @@ def train(config, workdir: str, *, overwrite: bool = False,
   if chief:
     callbacks.append(cb.SampleWriter(writer, config.sample_every, run / "samples", config.num_samples,
                                      config.seed, real_for_grids, guard))
+  if config.get("eval_every", 0) > 0 and chief:
+    callbacks.append(_metric_callback(config, run))
   callbacks += model.training_callbacks(config) + list(extra_callbacks)
 
   print(f"Training {config.model} on {config.dataset} {config.resolution}x{config.resolution} from step "

@@ -1,0 +1,194 @@
+"""Evaluation end to end: a checkpoint (through a stand-in for the lead's restore API), folders, .npz
+files, the statistics cache, provenance records, the training callback and the CLI's error path."""
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfgan_repro.metrics import evaluation, make_feature_network, provenance, stats as stats_lib
+from tfgan_repro.metrics.callback import FIDCallback
+
+FASHION_DIR = "/usr/share/datasets/fashion-mnist"
+CONFIG = {"model": "began", "dataset": "fashion_mnist", "resolution": 32, "channels": 0, "split": "train",
+          "data_dir": "", "seed": 0}
+
+
+class FakeGAN:
+  """Stands in for GANModel: `generate_images(n, seed)` -> float32 (n, 32, 32, 1) in [-1, 1]."""
+
+  def __init__(self, kind: str):
+    self.kind = kind
+    self.step = tf.Variable(0, dtype=tf.int64)
+
+  def generate_images(self, n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    if self.kind == "noise":
+      return rng.uniform(-1, 1, (n, 32, 32, 1)).astype(np.float32)
+    from tfgan_repro.data.pipeline import frame
+    from tfgan_repro.data.sources import load_idx_dir
+    train = load_idx_dir(FASHION_DIR, "train").images  # a "perfect" generator: real training images
+    return frame(train[rng.choice(len(train), n, replace=False)], 32, None).numpy()
+
+
+@pytest.fixture(scope="module")
+def stats_dir(tmp_path_factory):
+  """One statistics cache for the module: the test-split reference is computed once and reused."""
+  return str(tmp_path_factory.mktemp("stats"))
+
+
+def _loader(kind):
+  return lambda workdir, step=None: (FakeGAN(kind), CONFIG, 1234 if step is None else step)
+
+
+def test_evaluate_checkpoint_with_fake_model(tmp_path, fashion_dir, stats_dir):
+  # The reference is the test split (framing 10k images is quicker than 60k); fakes are training images.
+  kwargs = dict(network="classifier", metrics="fid,is,kid", num_fake=500, num_real=1000, split="test",
+                stats_dir=stats_dir, progress=False, kid_subsets=10)
+  for name in ("good", "bad"):
+    os.makedirs(tmp_path / name)
+  good = evaluation.evaluate_checkpoint(str(tmp_path / "good"), load_model=_loader("real"), **kwargs)
+  bad = evaluation.evaluate_checkpoint(str(tmp_path / "bad"), load_model=_loader("noise"), step=7, **kwargs)
+  fid_good, fid_bad = good[0]["value"], bad[0]["value"]
+  assert [r["metric"] for r in good] == ["fid", "is", "kid"]
+  assert fid_good < 0.05 * fid_bad and fid_bad > 100, (fid_good, fid_bad)
+  assert good[1]["value"] > 5.0 > bad[1]["value"]  # classifier IS over 10 classes
+  assert good[2]["value"] < bad[2]["value"]
+  r = good[0]
+  for key in ("network", "weights_sha256", "resize", "quantized_uint8", "n_real", "n_fake", "split",
+              "checkpoint_step", "paper_comparable", "reference"):
+    assert key in r, key
+  assert (r["n_real"], r["n_fake"], r["split"], r["checkpoint_step"]) == (1000, 500, "test", 1234)
+  assert r["paper_comparable"] is False and "not comparable" in r["note"]
+  assert bad[0]["checkpoint_step"] == 7
+  assert provenance.read_jsonl(tmp_path / "good" / provenance.SCORES_FILE) == good
+  # One cache file, named by everything that changes the numbers, readable as a TTUR/pytorch-fid file.
+  net = make_feature_network("classifier", dataset="fashion_mnist")
+  cached = f"fashion_mnist-test-32px-1ch-classifier-{net.weight_hash}-n1000-uint8.npz"
+  assert os.listdir(stats_dir) == [cached] and r["reference"] == os.path.join(stats_dir, cached)
+  with np.load(os.path.join(stats_dir, cached)) as f:
+    assert f["mu"].shape == (128,) and f["sigma"].shape == (128, 128)
+
+
+def test_npz_mode_and_guards(tmp_path):
+  rng = np.random.default_rng(0)
+  meta = {"network": "classifier", "weights_sha256": "abc", "paper_comparable": False}
+  a = stats_lib.from_features(rng.normal(size=(300, 4)), meta)
+  b = stats_lib.from_features(rng.normal(size=(300, 4)) + 1, meta)
+  stats_lib.save_stats(str(tmp_path / "a.npz"), a)
+  stats_lib.save_stats(str(tmp_path / "b.npz"), b)
+  (record,) = evaluation.evaluate_npz(str(tmp_path / "a.npz"), str(tmp_path / "b.npz"),
+                                      scores_path=str(tmp_path / "s.jsonl"))
+  assert record["value"] == pytest.approx(evaluation.frechet_distance(a.mu, a.sigma, b.mu, b.sigma))
+  assert record["n_real"] == 300 and record["network"] == "classifier"
+  stats_lib.save_stats(str(tmp_path / "c.npz"), stats_lib.from_features(rng.normal(size=(300, 4)),
+                                                                         dict(meta, weights_sha256="xyz")))
+  with pytest.raises(ValueError, match="meaningless"):
+    evaluation.evaluate_npz(str(tmp_path / "a.npz"), str(tmp_path / "c.npz"))
+  np.savez(tmp_path / "ttur.npz", mu=a.mu, sigma=a.sigma)  # TTUR / pytorch-fid stats files
+  np.savez(tmp_path / "ttur2.npz", mu=b.mu, sigma=b.sigma)
+  (record,) = evaluation.evaluate_npz(str(tmp_path / "ttur.npz"), str(tmp_path / "ttur2.npz"))
+  assert record["value"] == pytest.approx(evaluation.frechet_distance(a.mu, a.sigma, b.mu, b.sigma))
+  assert record["paper_comparable"] is None and record["n_real"] is None
+  with pytest.raises(ValueError, match="taken to be a TTUR"):
+    evaluation.evaluate_npz(str(tmp_path / "ttur.npz"), str(tmp_path / "a.npz"))
+  with pytest.raises(ValueError, match="--network=ttur_graph"):
+    stats_lib.check_compatible(stats_lib.load_stats(str(tmp_path / "ttur.npz")),
+                               make_feature_network("classifier", dataset="fashion_mnist"))
+
+
+def test_folders_mode(tmp_path):
+  from PIL import Image
+  rng = np.random.default_rng(0)
+  for name, offset in (("a", 0), ("b", 0), ("c", 120)):
+    os.makedirs(tmp_path / name)
+    for i in range(40):
+      pixels = np.clip(rng.normal(100 + offset, 30, (28, 28)), 0, 255).astype(np.uint8)
+      Image.fromarray(pixels).save(tmp_path / name / f"{i:03d}.png")
+  run = lambda x, y: evaluation.evaluate_folders(str(tmp_path / x), str(tmp_path / y), dataset="fashion_mnist",
+                                                 progress=False, scores_path=str(tmp_path / "s.jsonl"))
+  same, shifted = run("a", "b"), run("a", "c")
+  assert [r["metric"] for r in same] == ["fid", "kid"]
+  assert same[0]["value"] < shifted[0]["value"] and same[0]["n_fake"] == 40
+  assert len(provenance.read_jsonl(tmp_path / "s.jsonl")) == 4
+  Image.fromarray(np.zeros((10, 10), np.uint8)).save(tmp_path / "a" / "zzz.png")
+  with pytest.raises(ValueError, match="resize the folder"):
+    run("a", "b")
+
+
+class TinyGAN(keras.Model):
+  """The engine's contract, minimally: a `step` variable advanced by train_step and generate_images."""
+
+  def __init__(self):
+    super().__init__()
+    self.step = tf.Variable(0, dtype=tf.int64, trainable=False)
+
+  def train_step(self, data):
+    self.step.assign_add(1)
+    return {"step": self.step}
+
+  def generate_images(self, n, seed=0):
+    return np.random.default_rng(seed).uniform(-1, 1, (n, 32, 32, 1)).astype(np.float32)
+
+
+def test_callback_logs_fid_curve_to_tensorboard(tmp_path):
+  net = make_feature_network("classifier", dataset="fashion_mnist")
+  rng = np.random.default_rng(0)
+  real = rng.integers(0, 256, (300, 28, 28, 1), dtype=np.uint8)
+  reference = stats_lib.from_features(evaluation.compute_features(net, real, progress=False)[0], net.describe())
+  callback = FIDCallback(2, 64, net, reference, str(tmp_path / "tb"), str(tmp_path / "scores.jsonl"),
+                         metrics=("fid", "is"))
+  model = TinyGAN()
+  model.compile()
+  model.fit(tf.data.Dataset.from_tensors(np.zeros((1, 1), np.float32)).repeat(5), epochs=1, verbose=0,
+            callbacks=[callback])
+  assert [step for step, _ in callback.history] == [2, 4]
+  tags = {}
+  for event_file in tf.io.gfile.glob(str(tmp_path / "tb" / "events.*")):
+    for raw in tf.data.TFRecordDataset(event_file):
+      event = tf.compat.v1.Event.FromString(raw.numpy())
+      for v in event.summary.value:
+        tags.setdefault(v.tag, []).append((event.step, float(tf.make_ndarray(v.tensor))))
+  assert [s for s, _ in tags["metrics/fid_classifier"]] == [2, 4]
+  assert "metrics/is_classifier" in tags
+  records = provenance.read_jsonl(tmp_path / "scores.jsonl")
+  assert [(r["metric"], r["checkpoint_step"], r["n_fake"]) for r in records] == [
+      ("fid", 2, 64), ("is", 2, 64), ("fid", 4, 64), ("is", 4, 64)]
+
+
+def test_make_fid_callback_from_run_config(fashion_dir, stats_dir):
+  from tfgan_repro.metrics.callback import make_fid_callback
+  net = make_feature_network("classifier", dataset="fashion_mnist")
+  callback = make_fid_callback(dict(CONFIG, split="test"), network=net, every_steps=100, num_samples=64,
+                               log_dir=stats_dir + "/tb", num_real=1000, stats_dir=stats_dir)
+  assert callback.reference.n == 1000 and callback.context["split"] == "test"
+  assert len(os.listdir(stats_dir)) == 1  # the cached reference of the checkpoint test, reused
+
+
+def test_cli_missing_weights_is_one_line_exit_2(tmp_path):
+  env = dict(os.environ, KERAS_HOME=str(tmp_path))
+  proc = subprocess.run([sys.executable, "-m", "tfgan_repro.evaluate", "--network=keras_inception",
+                         f"--folders={tmp_path},{tmp_path}"], capture_output=True, text=True, env=env,
+                        timeout=120)
+  assert proc.returncode == 2
+  assert "Traceback" not in proc.stderr
+  last = proc.stderr.strip().splitlines()[-1]
+  assert last.startswith("evaluate: error: Keras InceptionV3 weights not found") and "--inception_weights" in last
+
+
+def test_end_to_end_with_real_restore(tmp_path, fashion_dir, stats_dir):
+  """A tiny real run (2 DCGAN steps), restored by the trainer's API and scored through the CLI's function."""
+  restore = pytest.importorskip("tfgan_repro.training.restore")
+  from tests.helpers import tiny_config
+  from tfgan_repro.training import loop
+  workdir = str(tmp_path / "run")
+  loop.train(tiny_config("dcgan_fashion_mnist_32"), workdir)
+  records = evaluation.evaluate_checkpoint(workdir, network="classifier", metrics="fid,is", num_fake=100,
+                                           num_real=1000, split="test", stats_dir=stats_dir, progress=False,
+                                           load_model=restore.load_model)
+  assert [r["metric"] for r in records] == ["fid", "is"]
+  assert np.isfinite(records[0]["value"]) and records[0]["checkpoint_step"] == 2
+  assert provenance.read_jsonl(os.path.join(workdir, provenance.SCORES_FILE)) == records

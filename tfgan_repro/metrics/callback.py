@@ -1,0 +1,102 @@
+"""A Keras callback that scores the generator every N steps and logs the curve to TensorBoard.
+
+Seed 000 (Fig. 9) plots FID and IS over training iterations. Every `every_steps` steps this callback
+draws `num_samples` images with a fixed seed (the same latents each time, so the curve shows the model
+changing, not the sample), scores them against fixed real statistics, writes `metrics/fid_<network>`
+(and `metrics/is_<network>`) with `tf.summary.scalar`, and appends provenance records to a JSON-lines file.
+It needs from the model only `model.step` (a variable) and `model.generate_images(n, seed=...)`.
+"""
+from typing import Sequence
+
+import keras
+import tensorflow as tf
+
+from tfgan_repro.metrics import provenance
+from tfgan_repro.metrics.features import FeatureNetwork, compute_features
+from tfgan_repro.metrics.fid import feature_statistics, frechet_distance
+from tfgan_repro.metrics.inception_score import inception_score
+from tfgan_repro.metrics.stats import Stats
+
+
+class FIDCallback(keras.callbacks.Callback):
+  """Args:
+    every_steps: score when model.step is a positive multiple of this.
+    num_samples: generated images per evaluation (M; FID is biased upward for small M -- compare curves
+      only at equal M).
+    feature_extractor: a FeatureNetwork (see tfgan_repro.metrics.features).
+    reference_stats: real-data `Stats` (tfgan_repro.metrics.stats) or a (mu, sigma) pair.
+    log_dir: TensorBoard directory; jsonl_path: where provenance records go ("" for none).
+    metrics: any of "fid", "is".
+  """
+
+  def __init__(self, every_steps: int, num_samples: int, feature_extractor: FeatureNetwork, reference_stats,
+               log_dir: str, jsonl_path: str = "", *, seed: int = 0, metrics: Sequence[str] = ("fid",),
+               quantize: bool = True, context=None):
+    super().__init__()
+    if every_steps < 1 or num_samples < 2:
+      raise ValueError(f"FIDCallback needs every_steps >= 1 and num_samples >= 2; got {every_steps}, "
+                       f"{num_samples}.")
+    if not isinstance(reference_stats, Stats):
+      mu, sigma = reference_stats
+      reference_stats = Stats(mu, sigma, 0, {})
+    bad = [m for m in metrics if m not in ("fid", "is")]
+    if bad:
+      raise ValueError(f"FIDCallback metrics are 'fid' and 'is'; got {bad}.")
+    self.every_steps, self.num_samples = int(every_steps), int(num_samples)
+    self.network, self.reference = feature_extractor, reference_stats
+    self.log_dir, self.jsonl_path, self.seed = log_dir, jsonl_path, seed
+    self.metrics_to_log, self.quantize, self.context = tuple(metrics), quantize, dict(context or {})
+    self._writer = None
+    self._last_step = None
+    self.history = []  # (step, {metric: value}) of every evaluation
+
+  def on_train_batch_end(self, batch, logs=None):
+    step = int(self.model.step.numpy())
+    if step > 0 and step % self.every_steps == 0 and step != self._last_step:
+      self._last_step = step
+      self.evaluate(step)
+
+  def evaluate(self, step: int) -> dict:
+    """Scores the current generator; returns {metric: value} and logs it at `step`."""
+    images = self.model.generate_images(self.num_samples, seed=self.seed)
+    feats, logits = compute_features(self.network, images, quantize=self.quantize, progress=False)
+    values = {}
+    if "fid" in self.metrics_to_log:
+      values["fid"] = (frechet_distance(*feature_statistics(feats), self.reference.mu, self.reference.sigma),
+                       None)
+    if "is" in self.metrics_to_log:
+      values["is"] = inception_score(logits, splits=min(10, len(logits)), seed=self.seed)
+    if self._writer is None:
+      self._writer = tf.summary.create_file_writer(self.log_dir)
+    with self._writer.as_default():
+      for metric, (value, _) in values.items():
+        tf.summary.scalar(f"metrics/{metric}_{self.network.name}", value, step=step)
+    self._writer.flush()
+    if self.jsonl_path:
+      for metric, (value, std) in values.items():
+        provenance.append_jsonl(self.jsonl_path, provenance.make_record(
+            metric, value, std, network=self.network.describe(), quantized_uint8=self.quantize,
+            n_real=(self.reference.n or None) if metric == "fid" else None, n_fake=len(feats),
+            checkpoint_step=step, sample_seed=self.seed, source="training callback", **self.context))
+    result = {metric: value for metric, (value, _) in values.items()}
+    self.history.append((step, result))
+    return result
+
+
+def make_fid_callback(config, *, network: FeatureNetwork, every_steps: int, num_samples: int, log_dir: str,
+                      jsonl_path: str = "", num_real: int = 10_000, stats_dir: str = "",
+                      metrics: Sequence[str] = ("fid",)) -> FIDCallback:
+  """Builds the callback for a run config (fields dataset, split, resolution, channels, data_dir, seed).
+
+  Real statistics come from (or go to) the stats cache, so every run of a preset shares them.
+  """
+  from tfgan_repro.metrics.stats import reference_stats
+  get = (lambda k, d=None: config.get(k, d)) if isinstance(config, dict) else (
+      lambda k, d=None: getattr(config, k, d))
+  reference, path = reference_stats(
+      network, get("dataset"), split=get("split", "train") or "train", resolution=int(get("resolution", 32)),
+      channels=int(get("channels", 0) or 0), data_dir=get("data_dir", "") or "", num_images=num_real,
+      cache_dir=stats_dir, progress=False)
+  return FIDCallback(every_steps, num_samples, network, reference, log_dir, jsonl_path,
+                     seed=int(get("seed", 0) or 0), metrics=metrics,
+                     context={"dataset": get("dataset"), "split": reference.meta.get("split"), "reference": path})

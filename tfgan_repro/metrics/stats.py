@@ -1,0 +1,127 @@
+"""Feature statistics of real data, cached as `.npz` with the keys TTUR and pytorch-fid use (`mu`, `sigma`).
+
+A cache file is named by everything that changes the numbers -- dataset, split, resolution, channels,
+network, weight hash, number of images and quantisation -- so a stale or foreign entry is never reused.
+Besides `mu` (D,) and `sigma` (D, D) it holds `n`, `meta` (a JSON string) and up to `MAX_KEPT` real
+feature vectors for KID. TTUR / pytorch-fid stats files (only `mu`, `sigma`) load too; lacking metadata,
+they are assumed to come from the 2015 Inception graph and accepted only with --network=ttur_graph.
+"""
+import json
+import logging
+import os
+from typing import NamedTuple, Optional
+
+import numpy as np
+
+from tfgan_repro.metrics.features import FeatureNetwork, compute_features
+from tfgan_repro.metrics.fid import feature_statistics
+
+MAX_KEPT = 10_000  # real features kept for KID (10k x 2048 float32 = 80 MB for Inception)
+
+
+class Stats(NamedTuple):
+  mu: np.ndarray                          # (D,) float64
+  sigma: np.ndarray                       # (D, D) float64
+  n: int                                  # images behind the statistics; 0 if unknown
+  meta: dict                              # network, weights_sha256, dataset, split, ...; {} for foreign files
+  features: Optional[np.ndarray] = None   # (<= MAX_KEPT, D) float32, for KID
+
+
+def default_cache_dir() -> str:
+  return os.environ.get("TFGAN_REPRO_STATS_DIR",
+                        os.path.join(os.path.expanduser("~"), ".cache", "tfgan_repro", "stats"))
+
+
+def from_features(features: np.ndarray, meta: dict) -> Stats:
+  mu, sigma = feature_statistics(features)
+  return Stats(mu, sigma, len(features), dict(meta), np.asarray(features[:MAX_KEPT], np.float32))
+
+
+def save_stats(path: str, stats: Stats) -> None:
+  os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+  extra = {} if stats.features is None else {"features": stats.features}
+  tmp = path + ".tmp.npz"  # written then renamed, so an interrupted run leaves no half file in the cache
+  np.savez(tmp, mu=stats.mu, sigma=stats.sigma, n=np.int64(stats.n), meta=np.array(json.dumps(stats.meta)),
+           **extra)
+  os.replace(tmp, path)
+
+
+def load_stats(path: str) -> Stats:
+  if not os.path.isfile(path):
+    raise FileNotFoundError(f"Statistics file {path} does not exist.")
+  with np.load(path) as f:
+    if "mu" not in f.files or "sigma" not in f.files:
+      raise ValueError(f"{path} has keys {sorted(f.files)}; a statistics file needs 'mu' and 'sigma' "
+                       "(as written by TTUR, pytorch-fid or tfgan_repro).")
+    meta = json.loads(str(f["meta"])) if "meta" in f.files else {}
+    features = f["features"] if "features" in f.files else None
+    return Stats(f["mu"].astype(np.float64), f["sigma"].astype(np.float64),
+                 int(f["n"]) if "n" in f.files else 0, meta, features)
+
+
+def check_compatible(stats: Stats, network: FeatureNetwork, source: str = "") -> None:
+  """Raises ValueError unless `stats` were computed with `network` (same name and weight hash)."""
+  if not stats.meta:
+    if network.name != "ttur_graph":
+      raise ValueError(f"{source or 'The statistics'} carry no tfgan_repro metadata, so they are taken to be "
+                       f"TTUR / pytorch-fid statistics of the 2015 Inception graph; use them only with "
+                       f"--network=ttur_graph, not {network.name}.")
+    return
+  want = (network.name, network.weight_hash)
+  have = (stats.meta.get("network"), stats.meta.get("weights_sha256"))
+  if have != want:
+    raise ValueError(f"{source or 'The statistics'} come from {have[0]} (weights {have[1]}), but the images go "
+                     f"through {want[0]} (weights {want[1]}); their FID would be meaningless.")
+
+
+def cache_name(dataset: str, split: str, resolution: int, channels: int, network: FeatureNetwork,
+               num_images: int, quantize: bool) -> str:
+  n = num_images if num_images else "all"
+  return (f"{dataset}-{split}-{resolution}px-{channels}ch-{network.name}-{network.weight_hash}-n{n}"
+          f"{'-uint8' if quantize else ''}.npz")
+
+
+def real_batches(dataset: str, split: str, resolution: int, channels: int, data_dir: str, num_images: int,
+                 batch_size: int):
+  """float32 (B, R, R, C) batches in [-1, 1] of the first `num_images` (0: all) of a seeded shuffle."""
+  from tfgan_repro.data import make_dataset
+  ds = make_dataset(dataset, resolution, batch_size, split=split, data_dir=data_dir, channels=channels,
+                    repeat=False, seed=0)
+  seen = 0
+  for batch in ds:
+    images = batch["images"].numpy()
+    if num_images:
+      images = images[:num_images - seen]
+    seen += len(images)
+    yield images
+    if num_images and seen >= num_images:
+      return
+
+
+def reference_stats(network: FeatureNetwork, dataset: str, *, split: str = "train", resolution: int = 32,
+                    channels: int = 0, data_dir: str = "", num_images: int = 0, cache_dir: str = "",
+                    quantize: bool = True, progress: bool = True) -> tuple:
+  """Real-data Stats for `network`, from the cache or computed (and cached). Returns (Stats, path).
+
+  Real images are framed exactly as training sees them (`tfgan_repro.data.make_dataset` at `resolution`).
+  """
+  from tfgan_repro.data import datasets
+  channels = channels or datasets.get_info(dataset).channels
+  path = os.path.join(cache_dir or default_cache_dir(),
+                      cache_name(dataset, split, resolution, channels, network, num_images, quantize))
+  if os.path.isfile(path):
+    stats = load_stats(path)
+    check_compatible(stats, network, path)
+    logging.info("Reference statistics from cache %s", path)
+    return stats, path
+  features, _ = compute_features(
+      network, real_batches(dataset, split, resolution, channels, data_dir, num_images,
+                            network.default_batch_size),
+      quantize=quantize, progress=progress, total=num_images or None, desc=f"{dataset}/{split} features")
+  if num_images and len(features) < num_images:
+    logging.warning("Asked for %d real images; %s/%s has only %d.", num_images, dataset, split, len(features))
+  meta = dict(network.describe(), dataset=dataset, split=split, resolution=resolution, channels=channels,
+              data_dir=data_dir, quantized_uint8=quantize, n=len(features), subset_seed=0)
+  stats = from_features(features, meta)
+  save_stats(path, stats)
+  return stats, path
