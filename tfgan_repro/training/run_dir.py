@@ -36,6 +36,13 @@ def git_commit() -> str:
     return "unknown"
 
 
+def command_line() -> str:
+  """The command as typed: `python -m tfgan_repro.main ...` when started with -m (argv[0] is a path then)."""
+  spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+  head = ["python", "-m", spec.name] if spec is not None and spec.name else ["python", sys.argv[0]]
+  return " ".join(head + sys.argv[1:])
+
+
 def config_diff(old: dict, new: dict) -> list:
   keys = sorted(set(old) | set(new))
   return [f"{k}: {old.get(k)!r} -> {new.get(k)!r}" for k in keys
@@ -58,8 +65,7 @@ def prepare(workdir: str, config, overwrite: bool = False, write: bool = True) -
   if write:
     run.mkdir(parents=True, exist_ok=True)
     cfg_path.write_text(json.dumps(new, indent=2, sort_keys=True) + "\n")
-    info = {"version": tfgan_repro.__version__, "git_commit": git_commit(),
-            "command": " ".join([os.path.basename(sys.executable)] + sys.argv),
+    info = {"version": tfgan_repro.__version__, "git_commit": git_commit(), "command": command_line(),
             "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
     with open(run / "run_info.jsonl", "a") as f:  # one line per (re)start
       f.write(json.dumps(info) + "\n")

@@ -1,0 +1,142 @@
+"""The report on hand-written fixture runs: byte-identical regeneration, a row for every SPEC §8 number, claims
+answered from seeded A/B runs, and figures."""
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfgan_repro import presets, report
+from tfgan_repro.results import collect, ledger
+from tfgan_repro.training import images
+
+SPEC = Path("/work/shared/SPEC.md")
+NET = {"network": "classifier", "weights": "classifier.keras", "weights_sha256": "47130db65780",
+       "paper_comparable": False, "feature_dim": 128, "resize": "bilinear"}
+
+
+def _write_run(root: Path, name: str, preset: str, seed: int, fid_offset: float, ttur: bool = False,
+               **overrides) -> Path:
+  """A run directory as training + evaluate would leave it, with made-up numbers: FCD falls from 100 +
+  offset over 3 evaluations, IS rises; TensorBoard holds losses, k_t and M_global. ttur: also a final FID on
+  the paper's network (as if the TTUR graph had been available)."""
+  run = root / name
+  (run / "ckpt").mkdir(parents=True)
+  config = presets.load(preset).to_dict()
+  config.update(seed=seed, preset=preset, **overrides)
+  (run / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True))
+  (run / "run_info.jsonl").write_text(json.dumps(
+      {"version": "0.1.0", "git_commit": "0123456789abcdef0123", "started": "2026-01-01T00:00:00+00:00",
+       "command": f"python -m tfgan_repro.main --preset={preset} --seed={seed}"}) + "\n")
+  lines = []
+  for i, step in enumerate((100, 200, 300)):
+    for metric, value in (("fid", 100.0 + fid_offset - 20 * i + seed), ("is", 3.0 - fid_offset / 50 + 0.5 * i)):
+      lines.append(dict(metric=metric, value=value, std=None, **NET, quantized_uint8=True, n_real=1000,
+                        n_fake=1000, checkpoint_step=step, source="training callback", time="x"))
+  lines.append(dict(metric="fid", value=55.5 + fid_offset + seed, std=None, **NET, quantized_uint8=True,
+                    n_real=60000, n_fake=10000, split="train", checkpoint_step=300, time="x"))
+  if ttur:
+    lines.append(dict(lines[-1], network="ttur_graph", weights="classify_image_graph_def.pb",
+                      weights_sha256="abcdef012345", paper_comparable=True, value=20.0 + seed))
+  (run / "scores.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines) + '{"torn": ')
+  (run / "ckpt" / "ckpt-300.index").write_bytes(b"")
+  writer = tf.summary.create_file_writer(str(run / "tb"))
+  with writer.as_default():
+    for step in range(0, 301, 50):
+      for tag, value in (("train/d_loss", 0.3 - step / 2000), ("train/g_loss", 0.2 + seed / 100),
+                         ("train/k_t", step / 3000), ("train/m_global", 0.5 - step / 1000)):
+        tf.summary.scalar(tag, value, step=step)
+  writer.close()
+  rng = np.random.default_rng(seed + int(fid_offset))
+  images.save_png(images.grid(rng.uniform(-1, 1, (4, 8, 8, 1))), run / "samples" / "samples_0000300.png")
+  return run
+
+
+@pytest.fixture(scope="module")
+def fixture_root(tmp_path_factory):
+  root = tmp_path_factory.mktemp("report")
+  for seed in (0, 1):
+    _write_run(root / "runs", f"began-s{seed}", "began_fashion_mnist_32", seed, 10.0)
+    _write_run(root / "runs", f"skip-s{seed}", "began_skip_fashion_mnist_32", seed, 0.0, ttur=True)
+  _write_run(root / "runs", "skip-gamma03", "began_skip_fashion_mnist_32", 0, 5.0, gamma=0.3)
+  return root
+
+
+def _tree(out: Path) -> dict:
+  return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_report_is_byte_identical_and_answers_claims(fixture_root, monkeypatch):
+  monkeypatch.chdir(fixture_root)
+  report.write_report(["runs/*"], "out", interpolations=False)
+  first = _tree(fixture_root / "out")
+  report.write_report(["runs/*"], "out", interpolations=False)
+  assert _tree(fixture_root / "out") == first
+  # The command line, in another process, gives the same bytes.
+  proc = subprocess.run([sys.executable, "-m", "tfgan_repro.report", "--runs=runs/*", "--out=cli",
+                         "--nointerpolations"], capture_output=True, text=True, timeout=120,
+                        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+  assert proc.returncode == 0, proc.stderr[-2000:]
+  assert _tree(fixture_root / "cli") == first
+
+  readme = first["README.md"].decode()
+  assert "2026" not in readme  # no date from the inputs' clock fields, none from ours
+  # Seeds aggregated: FCD finals 65.5, 66.5 -> mean 66.00, sample std 0.71; NOT comparable with the paper.
+  row = next(l for l in readme.splitlines() if l.startswith("| [s000-fmnist32-fidcurve-began]"))
+  assert "66.00 ± 0.71 (n=2)" in row and "NOT comparable" in row and "300 of 100000" in row
+  # Where the paper's network was used, that number is shown and called the paper protocol.
+  row = next(l for l in readme.splitlines() if l.startswith("| [s000-fmnist32-fidcurve-began_skip]"))
+  assert "20.50 ± 0.71 (n=2)" in row and "paper protocol" in row and "NOT comparable" not in row
+  figs = {n.split("/", 1)[1] for n in first if n.startswith("figures/")}
+  groups = collect.group_runs(collect.find_runs(["runs/*"]))
+  verdicts = {c.id: ledger.judge(c, groups, sorted(figs)) for c in ledger.CLAIMS}
+  assert verdicts["c000-fmnist-fid-curve"].status == "supported", verdicts["c000-fmnist-fid-curve"]
+  assert verdicts["c000-fmnist-is-curve"].status == "supported"
+  assert verdicts["c000-celeba-fid"].status == "not run here" and "CelebA" in verdicts["c000-celeba-fid"].evidence
+  assert "gamma=0.3" in readme  # the deviating gamma group is labelled as such
+  for pattern in (r"_losses\.png", r"_kt_mglobal\.png", r"_samples\.png", r"fid_curves_fashion_mnist32_classifier",
+                  r"is_curves_fashion_mnist32_classifier", r"gamma_began_skip_fashion_mnist_32"):
+    assert any(re.search(pattern, f) for f in figs), (pattern, figs)
+  for paper in ledger.PAPERS:
+    assert paper.page in first
+
+
+def _spec_section8():
+  text = SPEC.read_text()
+  section = text[text.index("## 8."):]
+  section = section[:section.index("\n## ", 1)] if "\n## " in section[1:] else section
+  rows = [tuple(c.strip() for c in line.strip().strip("|").split("|")) for line in section.splitlines()
+          if line.startswith("|") and not line.startswith("|---")]
+  context = section[section.index("Context from other studies"):]
+  return rows[1:], context
+
+
+def test_every_spec_number_has_a_row(fixture_root, monkeypatch):
+  if SPEC.is_file():  # the ledger's copy of SPEC §8 must still match SPEC.md
+    rows, context = _spec_section8()
+    assert tuple(rows) == ledger.SPEC_ROWS, "SPEC §8 changed: update tfgan_repro/results/ledger.py"
+    context_numbers = set(re.findall(r"\d+\.\d+", context))
+    assert context_numbers <= {n for e in ledger.CONTEXT for n in re.findall(r"\d+\.\d+", e.published_text)}
+  for i, (experiment, numbers, _) in enumerate(ledger.SPEC_ROWS):
+    entries = [e for e in ledger.ENTRIES if e.row == i]
+    assert entries, experiment
+    published = {f"{e.published:.2f}" for e in entries if e.published is not None}
+    assert set(re.findall(r"\d+\.\d+", numbers)) == published, experiment
+    if not published:  # values not in the text: one entry per system, each saying so or naming the curve
+      assert all(e.published is None for e in entries)
+  monkeypatch.chdir(fixture_root)
+  report.write_report(["nothing/*"], "empty", interpolations=False)  # no runs at all: every row "not run here"
+  readme = (fixture_root / "empty" / "README.md").read_text()
+  for e in ledger.ENTRIES:
+    line = next(l for l in readme.splitlines() if l.startswith(f"| [{e.id}]("))
+    assert e.published_text in line and "not run here" in line
+    assert not e.blocker or e.blocker.split(";")[0] in line
+  for e in ledger.CONTEXT:
+    assert f"| {e.id} |" in readme
+  for name in ledger.presets_named():
+    presets.load(name)  # every command names a preset that exists

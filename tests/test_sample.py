@@ -1,0 +1,86 @@
+"""`python -m tfgan_repro.sample` on a tiny trained BEGAN run: grid, interpolation strip, singles, and exports that
+reload with the generator's outputs; interpolation paths; the one-line error of a missing run."""
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+from tests.helpers import tiny_config
+from tfgan_repro import sample
+from tfgan_repro.training import images as image_lib
+from tfgan_repro.training import loop
+from tfgan_repro.training.restore import load_model
+
+ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+
+
+@pytest.fixture
+def trained_run(tmp_path, fashion_dir):
+  # BEGAN: uniform latents (linear interpolation) and a custom layer (ConvBlock) in the exported generator.
+  workdir = str(tmp_path / "run")
+  loop.train(tiny_config("began_fashion_mnist_32"), workdir)
+  return workdir
+
+
+def test_interpolation_paths():
+  rng = np.random.default_rng(0)
+  z0, z1 = rng.normal(size=64), rng.normal(size=64)
+  for method in ("linear", "slerp"):
+    path = sample.interpolate(z0, z1, 5, method)
+    assert path.shape == (5, 64)
+    np.testing.assert_allclose(path[[0, -1]], [z0, z1], atol=1e-5)
+  np.testing.assert_allclose(sample.interpolate(z0, z1, 3, "linear")[1], (z0 + z1) / 2, atol=1e-6)
+  # slerp between equal-norm latents stays on their sphere; the straight line cuts inside it.
+  z1 = z1 / np.linalg.norm(z1) * np.linalg.norm(z0)
+  norms = np.linalg.norm(sample.interpolate(z0, z1, 7, "slerp"), axis=1)
+  np.testing.assert_allclose(norms, np.linalg.norm(z0), rtol=1e-5)
+  assert np.linalg.norm(sample.interpolate(z0, z1, 3, "linear")[1]) < 0.9 * np.linalg.norm(z0)
+  with pytest.raises(ValueError, match="at least 2"):
+    sample.interpolate(z0, z1, 1)
+
+
+def test_sample_cli_writes_files_and_exports_reload(trained_run, tmp_path):
+  out = tmp_path / "out"
+  proc = subprocess.run([sys.executable, "-m", "tfgan_repro.sample", f"--workdir={trained_run}", f"--out={out}",
+                         "--num=9", "--singles=3", "--interpolate=5", "--rows=2", "--export=keras"],
+                        capture_output=True, text=True, timeout=180, env=ENV)
+  assert proc.returncode == 0, proc.stderr[-3000:]
+  model, config, step = load_model(trained_run)
+  assert step == config.steps and sample.resolve_method(model, "auto") == "linear"  # BEGAN: z ~ U(-1, 1)
+  images = model.generate_images(9, seed=0)
+  grid = np.asarray(Image.open(out / "grid_seed0.png"))
+  np.testing.assert_array_equal(grid, image_lib.grid(images)[..., 0])
+  strip = np.asarray(Image.open(out / "interpolation_seed0.png"))
+  assert strip.shape == (2 * 33 + 1, 5 * 33 + 1)  # 2 rows x 5 columns of 32x32 with 1-pixel padding
+  singles = sorted(os.listdir(out / "singles"))
+  assert singles == [f"seed0_{i:04d}.png" for i in range(3)]
+  np.testing.assert_array_equal(np.asarray(Image.open(out / "singles" / singles[2])),
+                                image_lib.to_uint8(images[2])[..., 0])
+  # The exported .keras generator reproduces the checkpoint's generator.
+  z = model.fixed_latents(4, seed=3)
+  reloaded = keras.models.load_model(out / "generator.keras", custom_objects=sample._custom_objects(),
+                                     compile=False)
+  np.testing.assert_allclose(reloaded(z, training=False), model.generator(z, training=False), atol=1e-5)
+  # And the SavedModel export, through its `serve` endpoint.
+  path = sample.export_generator(model, str(tmp_path / "saved"), "savedmodel")
+  served = tf.saved_model.load(path)
+  np.testing.assert_allclose(served.serve(z), model.generator(z, training=False), atol=1e-5)
+
+
+def test_missing_run_is_one_line_exit_2(tmp_path):
+  proc = subprocess.run([sys.executable, "-m", "tfgan_repro.sample", f"--workdir={tmp_path / 'nope'}"],
+                        capture_output=True, text=True, timeout=120, env=ENV)
+  assert proc.returncode == 2
+  assert proc.stderr.strip().splitlines()[-1].startswith("sample: error:") and "nope" in proc.stderr
+  (tmp_path / "run").mkdir()
+  tiny = tiny_config("dcgan_fashion_mnist_32")
+  (tmp_path / "run" / "config.json").write_text(tiny.to_json())
+  with pytest.raises(FileNotFoundError, match="No checkpoint"):
+    sample.sample_run(str(tmp_path / "run"))
+  with pytest.raises(ValueError, match="--singles"):
+    sample.sample_run(str(tmp_path / "run"), num=2, singles=3)

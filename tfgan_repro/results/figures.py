@@ -1,0 +1,147 @@
+"""Figures of collected runs (matplotlib, Agg backend, PNG), written so equal inputs give equal bytes.
+
+- `losses`: every `train/*loss*` and `train/l_*` tag of a group, seed mean with a min-max band;
+- `began_dynamics`: k_t and M_global (tags `train/k_t`, `train/m_global`) for BEGAN groups;
+- `metric_curves`: one metric (FID, IS, ...) over training steps, every group of a data set overlaid
+  (seed 000 Figs. 6 and 9), mean ± std over seeds;
+- `gamma_comparison`: the newest sample grids of groups that differ only in gamma (seed 000 Fig. 4);
+- `copy_samples`: the newest training sample grid of a group's first seed, copied byte for byte.
+Each returns the written file name (relative to `out_dir`) or None when its inputs are missing.
+"""
+import os
+import shutil
+from typing import List, Optional
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from tfgan_repro.results import collect  # noqa: E402
+
+PNG_METADATA = {"Software": None}  # no version stamp in the file: same inputs, same bytes
+
+
+def not_paper(network: str, metric: str) -> str:
+  """Why a `metric` computed on `network` is not a paper number ("" for the paper's network)."""
+  if network == "ttur_graph":
+    return ""
+  if network == "classifier":
+    return ("Frechet classifier distance: NOT the paper's Inception FID" if metric == "fid" else
+            f"classifier {metric.upper()}: NOT the paper's Inception {metric.upper()}")
+  return f"{network}: NOT comparable with published numbers"
+
+
+def _save(fig, out_dir: str, name: str) -> str:
+  os.makedirs(out_dir, exist_ok=True)
+  fig.savefig(os.path.join(out_dir, name), dpi=80, metadata=PNG_METADATA)
+  plt.close(fig)
+  return name
+
+
+def _seed_band(group: collect.Group, tag: str):
+  """(steps, mean, min, max) over the seeds at steps every seed logged; None if no seed has `tag`."""
+  series = [dict(r.scalars[tag]) for r in group.runs if tag in r.scalars]
+  if not series:
+    return None
+  steps = sorted(set.intersection(*(set(s) for s in series)))
+  if not steps:
+    return None
+  values = np.array([[s[t] for t in steps] for s in series])
+  return np.array(steps), values.mean(0), values.min(0), values.max(0)
+
+
+def _panels(group: collect.Group, tags: List[str], title: str, out_dir: str, name: str) -> Optional[str]:
+  tags = [t for t in tags if _seed_band(group, t) is not None]
+  if not tags:
+    return None
+  height = 1.9 * len(tags) + 0.6
+  fig, axes = plt.subplots(len(tags), 1, figsize=(7, height), sharex=True, squeeze=False)
+  for ax, tag in zip(axes[:, 0], tags):
+    steps, mean, lo, hi = _seed_band(group, tag)
+    ax.plot(steps, mean, lw=1.2)
+    if len(group.runs) > 1:
+      ax.fill_between(steps, lo, hi, alpha=0.25, lw=0)
+    ax.set_ylabel(tag.split("/", 1)[1], fontsize=8)
+    ax.grid(alpha=0.3)
+  axes[-1, 0].set_xlabel("step")
+  fig.suptitle(f"{title}\n{group.label} — seeds {group.seeds} (mean, band = min..max)", fontsize=8)
+  fig.tight_layout(rect=(0, 0, 1, 1 - 0.45 / height))  # leave the two-line title its own 0.45 inch
+  return _save(fig, out_dir, name)
+
+
+def losses(group: collect.Group, out_dir: str) -> Optional[str]:
+  tags = sorted({t for r in group.runs for t in r.scalars if t.startswith("train/")
+                 and ("loss" in t or t.startswith("train/l_"))})
+  return _panels(group, tags, "Losses", out_dir, f"{group.slug}_losses.png")
+
+
+def began_dynamics(group: collect.Group, out_dir: str) -> Optional[str]:
+  return _panels(group, ["train/k_t", "train/m_global"], "BEGAN k_t and M_global (SPEC §1)", out_dir,
+                 f"{group.slug}_kt_mglobal.png")
+
+
+def metric_curves(groups: List[collect.Group], metric: str, network: str, out_dir: str,
+                  name: str) -> Optional[str]:
+  """Overlays `metric` over steps for every group that has it (e.g. one dataset and resolution)."""
+  curves = [(g, collect.group_curve(g, metric, network)) for g in groups]
+  curves = [(g, c) for g, c in curves if c]
+  if not curves:
+    return None
+  fig, ax = plt.subplots(figsize=(7, 4))
+  for g, c in curves:
+    steps = np.array([s for s, *_ in c])
+    mean = np.array([m for _, m, _, _ in c])
+    std = np.array([s if s is not None else 0.0 for _, _, s, _ in c])
+    ax.plot(steps, mean, marker="o", ms=2.5, lw=1.2, label=f"{g.label} (n={len(g.runs)})")
+    if len(g.runs) > 1:
+      ax.fill_between(steps, mean - std, mean + std, alpha=0.2, lw=0)
+  ax.set_xlabel("step")
+  ax.set_ylabel(f"{metric.upper()} ({network})")
+  ax.grid(alpha=0.3)
+  ax.legend(fontsize=7)
+  note = not_paper(network, metric)
+  ax.set_title(f"{metric.upper()} over training, {network}" + (f"\n{note}" if note else ""), fontsize=9)
+  fig.tight_layout()
+  return _save(fig, out_dir, name)
+
+
+def gamma_families(groups: List[collect.Group]) -> List[List[collect.Group]]:
+  """Sets of >= 2 groups whose key configs differ only in `gamma`, each sorted by gamma."""
+  families = {}
+  for g in groups:
+    if "gamma" in g.config:
+      rest = {k: v for k, v in g.config.items() if k != "gamma"}
+      families.setdefault(repr(sorted(rest.items())), []).append(g)
+  out = [sorted(f, key=lambda g: g.config["gamma"]) for _, f in sorted(families.items())]
+  return [f for f in out if len({g.config["gamma"] for g in f}) > 1]
+
+
+def gamma_comparison(family: List[collect.Group], out_dir: str) -> Optional[str]:
+  shown = [(g, g.first.newest_sample()) for g in family]
+  shown = [(g, p) for g, p in shown if p]
+  if len(shown) < 2:
+    return None
+  from PIL import Image
+  fig, axes = plt.subplots(1, len(shown), figsize=(3.6 * len(shown), 4), squeeze=False)
+  for ax, (g, path) in zip(axes[0], shown):
+    with Image.open(path) as im:
+      image = np.asarray(im)
+    ax.imshow(image, cmap="gray" if image.ndim == 2 else None, interpolation="nearest")
+    ax.set_title(f"gamma={g.config['gamma']}\n{os.path.basename(path)}", fontsize=8)
+    ax.axis("off")
+  base = family[0]
+  fig.suptitle(f"gamma comparison (seed 000 Fig. 4), {base.preset}, seed {base.first.seed}", fontsize=9)
+  fig.tight_layout(rect=(0, 0, 1, 0.9))
+  return _save(fig, out_dir, f"gamma_{base.slug}.png")
+
+
+def copy_samples(group: collect.Group, out_dir: str) -> Optional[str]:
+  path = group.first.newest_sample()
+  if path is None:
+    return None
+  os.makedirs(out_dir, exist_ok=True)
+  name = f"{group.slug}_samples.png"
+  shutil.copyfile(path, os.path.join(out_dir, name))
+  return name

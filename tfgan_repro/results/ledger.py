@@ -1,0 +1,415 @@
+"""SPEC §8 as data: every published number, the paper's protocol, the preset and command that would reproduce
+it, and why it cannot run on this machine; plus the papers' comparative claims our runs can answer.
+
+`SPEC_ROWS` copies SPEC §8's table cell for cell (tests/test_report.py checks it against /work/shared/SPEC.md);
+each row expands into one `Entry` per number (or per system where the text gives no values). `CONTEXT` holds
+the "context from other studies" numbers of §8: sanity checks, not targets.
+The end of the file pairs the ledger with collected runs: `group_for` (the run group standing for a preset),
+`pick_score` (which protocol to show) and `judge` (a claim's verdict, only ever from one protocol on both sides).
+"""
+import dataclasses
+from typing import Optional, Tuple
+
+SPEC_ROWS = (  # (experiment, number, source), SPEC §8
+    ("CelebA 64, FID", "BEGAN 84.19, BEGAN-skip+TTUR 24.57", "seed 000 §3.2"),
+    ("CIFAR-10, FID (50k train vs 10k fake)", "DFM 30.02, BEGAN 77.27, BEGAN-skip+TTUR 57.96", "seed 000 §4"),
+    ("CIFAR-10, IS (10 x 50k)", "BEGAN 5.62, BEGAN-skip+TTUR 6.32", "seed 000 §4-5"),
+    ("Fashion-MNIST 32, FID and IS curves",
+     "BEGAN-skip below BEGAN (FID), above (IS) over 100k iterations", "seed 000 Fig. 9"),
+    ("MNIST / Fashion-MNIST / CelebA / LSUN 96, FID (10k)",
+     "IGAN, IGAN_v2 vs WGAN-GP, DCGAN (values not in text)", "seed 001 Table 1"),
+    ("faces 256, IS", "DCGAN 2.61 (private data)", "seed 004"),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Paper:
+  key: str
+  page: str       # results/<page>
+  title: str
+  source: str     # /work/shared/seeds/<file>
+
+
+PAPERS = (
+    Paper("seed000", "seed000_began_skip.md", "Yin et al. 2020, BEGAN with skip connections and separate "
+          "learning rates (TTUR)", "began_skip_ttur_yin2020.txt"),
+    Paper("seed001", "seed001_igan.md", "Meng et al. 2022, IGAN / IGAN_v2 / IGAN_VN", "igan_meng2022_zh.txt"),
+    Paper("seed003", "seed003_improved.md", "DCGAN and Improved DCGAN notes (Radford 2015, Salimans 2016)",
+          "dcgan_improved_dcgan_notes_zh.txt"),
+    Paper("seed004", "seed004_dcgan_faces.md", "DCGAN on 256x256 faces (CNTK)", "dcgan_cntk_faces256_fr.txt"),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+  """One published number (or one system's "values not in text") and how we would reproduce it.
+
+  metric: "fid" | "is"; curve: the paper shows the metric over iterations (a figure, not a final value).
+  network: the feature network whose numbers are comparable with the paper's ("ttur_graph": TTUR's graph;
+    "keras_inception": Keras InceptionV3). substitute: what we measure here instead ("" = nothing).
+  preset: our preset ("" = not implemented); blocker: why the paper protocol cannot run here.
+  """
+  id: str
+  paper: str
+  row: int                      # index into SPEC_ROWS; -1 for CONTEXT
+  system: str
+  dataset: str
+  resolution: int
+  metric: str
+  published: Optional[float]
+  published_text: str
+  protocol: str
+  preset: str
+  network: str
+  command: str
+  blocker: str
+  substitute: str = ""
+  substitute_command: str = ""
+  curve: bool = False
+  note: str = ""
+  n_fake: int = 0               # the paper's sample counts (0: not stated)
+  n_real: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Claim:
+  """"a <relation> b" on `metric` between two presets' runs; relation "<" (lower), ">" (higher) or "~".
+
+  kind: "final" compares the last evaluations; "curve" the evaluations over training steps; "figure" is
+  qualitative (answered by a figure, not a number).
+  """
+  id: str
+  paper: str
+  text: str
+  source: str
+  metric: str
+  a: str
+  relation: str
+  b: str
+  kind: str = "final"
+
+
+GRAPH = "--inception_graph=PATH/classify_image_graph_def.pb"
+NO_GRAPH = ("the paper-comparable Inception network (TTUR's classify_image_graph_def.pb) cannot be downloaded "
+            "here")
+NO_KERAS_WEIGHTS = "Keras InceptionV3 ImageNet weights cannot be downloaded here"
+NO_DATA = {
+    "celeba": "CelebA is not on this machine and cannot be downloaded here (SPEC §9)",
+    "cifar10": "CIFAR-10 is not on this machine and cannot be downloaded here (SPEC §9)",
+    "lsun": "LSUN bedroom is not on this machine and cannot be downloaded here (SPEC §9)",
+    "mnist": "MNIST is not on this machine and cannot be downloaded here (SPEC §9)",
+    "faces256": "seed 004's face set is private",
+    "fashion_mnist": "",
+}
+DATA_FLAG = {"celeba": " --data_dir=PATH/celeba", "cifar10": " --data_dir=PATH/cifar10",
+             "lsun": " --data_dir=PATH/lsun", "mnist": " --data_dir=PATH/mnist", "faces256": " --data_dir=FACES_DIR",
+             "fashion_mnist": ""}
+SEEDS = "0 1 2"
+
+
+def command(preset: str, dataset: str, evaluate: str, train: str = "", steps: str = "") -> str:
+  """Train three seeds of `preset` and evaluate each (at every step of `steps`, a shell word list, if given);
+  one line of shell, run from the repository root."""
+  wd = f"checkpoints/{preset}-s$s"
+  ev = f"python -m tfgan_repro.evaluate --workdir={wd} {evaluate}"
+  if steps:
+    ev = f"for t in {steps}; do {ev} --step=$t; done"
+  return (f"for s in {SEEDS}; do python -m tfgan_repro.main --preset={preset} --seed=$s --workdir={wd}"
+          f"{DATA_FLAG[dataset]}{train} && {ev}; done")
+
+
+def _blocker(dataset: str, *files: str) -> str:
+  return "; ".join(b for b in (NO_DATA[dataset],) + files if b)
+
+
+def _seed000():
+  out = []
+  celeba = ("TTUR Inception FID on 64x64 CelebA, sample counts not stated; final value after the Fig. 6 curve "
+            "(100k iterations, batch 16)")
+  for system, preset, value in (("BEGAN", "began_celeba_64", 84.19),
+                                ("BEGAN-skip+TTUR", "began_skip_celeba_64", 24.57)):
+    out.append(Entry(f"s000-celeba64-fid-{preset.split('_celeba')[0]}", "seed000", 0, system, "celeba", 64, "fid",
+                     value, f"{value:.2f}", celeba, preset, "ttur_graph",
+                     command(preset, "celeba", f"--network=ttur_graph {GRAPH} --metrics=fid --num_fake=10000"),
+                     _blocker("celeba", NO_GRAPH), note="decision: 10k fakes against the whole train split"))
+  cifar_fid = "TTUR Inception FID, 50,000 CIFAR-10 training images vs 10,000 generated, after 100k iterations, batch 64"
+  for system, preset, value in (("DFM", "", 30.02), ("BEGAN", "began_cifar10_32", 77.27),
+                                ("BEGAN-skip+TTUR", "began_skip_cifar10_32", 57.96)):
+    cmd = command(preset, "cifar10", f"--network=ttur_graph {GRAPH} --metrics=fid --num_real=50000 "
+                  "--num_fake=10000 --split=train") if preset else ""
+    blocker = _blocker("cifar10", NO_GRAPH) if preset else (
+        "DFM (Warde-Farley & Bengio 2017, denoising feature matching) is not implemented in this package; "
+        + _blocker("cifar10", NO_GRAPH))
+    out.append(Entry(f"s000-cifar10-fid-{(preset or 'dfm').split('_cifar')[0]}", "seed000", 1, system, "cifar10",
+                     32, "fid", value, f"{value:.2f}", cifar_fid, preset, "ttur_graph", cmd, blocker,
+                     n_fake=10000, n_real=50000))
+  cifar_is = "Inception Score (TTUR/Salimans Inception graph), mean of 10 evaluations on 50,000 samples"
+  for system, preset, value in (("BEGAN", "began_cifar10_32", 5.62),
+                                ("BEGAN-skip+TTUR", "began_skip_cifar10_32", 6.32)):
+    out.append(Entry(f"s000-cifar10-is-{preset.split('_cifar')[0]}", "seed000", 2, system, "cifar10", 32, "is",
+                     value, f"{value:.2f}", cifar_is, preset, "ttur_graph",
+                     command(preset, "cifar10", f"--network=ttur_graph {GRAPH} --metrics=is --num_fake=50000"),
+                     _blocker("cifar10", NO_GRAPH), n_fake=50000))
+  curve = ("Inception {m} over 100k iterations (Fig. 9{p}), 32x32, batch 64; curve only, no values in the text")
+  for metric, panel, claim in (("fid", "a", "below"), ("is", "b", "above")):
+    for system, preset in (("BEGAN", "began_fashion_mnist_32"), ("BEGAN-skip+TTUR", "began_skip_fashion_mnist_32")):
+      here = command(preset, "fashion_mnist", "--network=classifier --metrics=fid,is --num_fake=10000",
+                     train=" --eval_every=2000 --eval_samples=1000 --eval_metrics=fid,is")
+      # The training callback cannot load TTUR's graph: keep every 5k-step checkpoint and score each.
+      paper_cmd = command(preset, "fashion_mnist", f"--network=ttur_graph {GRAPH} --metrics={metric} "
+                          "--num_fake=10000", train=" --ckpt_every=5000 --keep_checkpoints=21",
+                          steps="$(seq 5000 5000 100000)")
+      out.append(Entry(f"s000-fmnist32-{metric}curve-{preset.split('_fashion')[0]}", "seed000", 3, system,
+                       "fashion_mnist", 32, metric, None, f"curve: BEGAN-skip {claim} BEGAN",
+                       curve.format(m=metric.upper(), p=panel), preset, "ttur_graph", paper_cmd,
+                       _blocker("fashion_mnist", NO_GRAPH), substitute="classifier", substitute_command=here,
+                       curve=True))
+  return out
+
+
+IGAN_SYSTEMS = (("IGAN", "igan"), ("IGAN_v2", "igan_v2"), ("WGAN-GP", "wgan_gp"), ("DCGAN", ""))
+
+
+def _seed001():
+  out = []
+  protocol = ("FID, Inception V3 2048-d pool features (implementation not stated), 10,000 real samples vs "
+              "generated, 96x96; Table 1's values are not in the text")
+  for dataset in ("mnist", "fashion_mnist", "celeba", "lsun"):
+    for system, model in IGAN_SYSTEMS:
+      preset = f"{model}_{dataset}_96" if model else ""
+      evaluate = f"--network=ttur_graph {GRAPH} --metrics=fid --num_real=10000 --num_fake=10000"
+      here = (command(preset, dataset, "--network=classifier --metrics=fid --num_real=10000 --num_fake=10000")
+              if dataset == "fashion_mnist" and preset else "")
+      blocker = _blocker(dataset, NO_GRAPH)
+      note = ""
+      if not preset:
+        blocker = ("no 96x96 DCGAN here: our DCGAN makes sides 8..256 from a 4x4 start (powers of two) and seed "
+                   "001 gives no layers for its DCGAN; " + blocker)
+      if model == "igan_v2" and dataset in ("mnist", "fashion_mnist"):
+        note = ("the preset trains on classes 0,7 (decision); its real reference is the whole split, which "
+                "penalises the two-class model")
+      out.append(Entry(f"s001-{dataset}96-fid-{model or 'dcgan'}", "seed001", 4, system, dataset, 96, "fid",
+                       None, "values not in text", protocol, preset, "ttur_graph",
+                       command(preset, dataset, evaluate) if preset else "", blocker,
+                       substitute="classifier" if here else "", substitute_command=here, note=note,
+                       n_fake=10000, n_real=10000))
+  return out
+
+
+def _seed004():
+  return [Entry("s004-faces256-is-dcgan", "seed004", 5, "DCGAN", "faces256", 256, "is", 2.61, "2.61",
+                "Inception Score with Keras Inception-v3 (its reference 'How to Implement the Inception Score'), "
+                "samples and splits not stated; 50,000 iterations, batch 16, on a private 256x256 face set",
+                "dcgan_faces256_256", "keras_inception",
+                command("dcgan_faces256_256", "faces256", "--network=keras_inception "
+                        "--inception_weights=PATH/inception_v3_weights_tf_dim_ordering_tf_kernels.h5 --metrics=is "
+                        "--num_fake=10000"),
+                _blocker("faces256", NO_KERAS_WEIGHTS), note="decision: 10k samples, 10 splits")]
+
+
+ENTRIES: Tuple[Entry, ...] = tuple(_seed000() + _seed001() + _seed004())
+
+# SPEC §8 "Context from other studies (for sanity, not targets)".
+_LUCIC = "Lucic et al. 2018, best FID over a large hyper-parameter search, 10k real vs 10k fake (TTUR graph)"
+_TTUR = "Heusel et al. 2017 (TTUR), FID of the original rule -> with TTUR"
+CONTEXT = tuple(
+    [Entry(f"ctx-lucic-{sys.lower().replace('-', '')}-{ds}", "context", -1, sys, ds, 0, "fid", v, f"{v}", _LUCIC,
+           "", "ttur_graph", "", "context only")
+     for sys, values in (("BEGAN", (13.1, 22.9, 71.4, 38.9)), ("WGAN-GP", (20.3, 24.5, 55.8, 30.3)))
+     for ds, v in zip(("mnist", "fashion_mnist", "cifar10", "celeba"), values)]
+    + [Entry(f"ctx-ttur-{sys.lower().replace('-', '')}-{ds}", "context", -1, sys, ds, res, "fid", after,
+             f"{before} -> {after}", _TTUR, "", "ttur_graph", "", "context only")
+       for sys, ds, res, before, after in (("DCGAN", "celeba", 64, 21.4, 12.5), ("DCGAN", "cifar10", 32, 37.7, 36.9),
+                                           ("WGAN-GP", "cifar10", 32, 29.3, 24.8))]
+    + [Entry("ctx-real-cifar10-is", "context", -1, "real data", "cifar10", 32, "is", 11.24, "about 11.24",
+             "IS of the real CIFAR-10 training set", "", "ttur_graph", "", "context only")])
+
+
+CLAIMS = (
+    Claim("c000-celeba-fid", "seed000", "BEGAN-skip+TTUR reaches a lower CelebA-64 FID than BEGAN (24.57 vs 84.19)",
+          "seed 000 §3.2", "fid", "began_skip_celeba_64", "<", "began_celeba_64"),
+    Claim("c000-celeba-fid-curve", "seed000", "BEGAN-skip+TTUR's FID stays below BEGAN's, whose FID fluctuates and "
+          "rises late in training", "seed 000 Fig. 6", "fid", "began_skip_celeba_64", "<", "began_celeba_64",
+          "curve"),
+    Claim("c000-cifar10-fid", "seed000", "BEGAN-skip+TTUR has a lower CIFAR-10 FID than BEGAN (57.96 vs 77.27)",
+          "seed 000 §4", "fid", "began_skip_cifar10_32", "<", "began_cifar10_32"),
+    Claim("c000-cifar10-is", "seed000", "BEGAN-skip+TTUR has a higher CIFAR-10 IS than BEGAN (6.32 vs 5.62)",
+          "seed 000 §4-5", "is", "began_skip_cifar10_32", ">", "began_cifar10_32"),
+    Claim("c000-fmnist-fid-curve", "seed000", "On Fashion-MNIST BEGAN-skip's FID is below BEGAN's over 100k "
+          "iterations", "seed 000 Fig. 9a", "fid", "began_skip_fashion_mnist_32", "<", "began_fashion_mnist_32",
+          "curve"),
+    Claim("c000-fmnist-is-curve", "seed000", "On Fashion-MNIST BEGAN-skip's IS is above BEGAN's, still rising at "
+          "100k iterations", "seed 000 Fig. 9b", "is", "began_skip_fashion_mnist_32", ">", "began_fashion_mnist_32",
+          "curve"),
+    Claim("c000-gamma", "seed000", "gamma 0.3 gives more uniform, less diverse samples than gamma 0.7",
+          "seed 000 Fig. 4", "", "began_skip_celeba_64", "~", "began_skip_celeba_64", "figure"),
+) + tuple(
+    # DCGAN, the other baseline, has no 96x96 preset (see the seed 001 DCGAN entries).
+    Claim(f"c001-igan-{ds}-wgan_gp", "seed001", f"IGAN beats WGAN-GP on {label} (\"IGAN performs excellently on "
+          "simple and complex datasets\")", "seed 001 §3.5.2", "fid", f"igan_{ds}_96", "<", f"wgan_gp_{ds}_96")
+    for ds, label in (("mnist", "MNIST"), ("fashion_mnist", "Fashion-MNIST"), ("celeba", "CelebA"),
+                      ("lsun", "LSUN bedroom"))
+) + tuple(
+    Claim(f"c001-v2-{ds}", "seed001", text.format(label), "seed 001 §3.5.2", "fid", "igan_v2_" + ds + "_96", rel,
+          "igan_" + ds + "_96")
+    for ds, label, rel, text in (
+        ("mnist", "MNIST", ">", "IGAN_v2 is not ideal on the simple {} (FID above IGAN's)"),
+        ("fashion_mnist", "Fashion-MNIST", ">", "IGAN_v2 is not ideal on the simple {} (FID above IGAN's)"),
+        ("celeba", "CelebA", "~", "On the complex {} IGAN_v2 is as good as IGAN"),
+        ("lsun", "LSUN bedroom", "~", "On the complex {} IGAN_v2 is as good as IGAN"))
+) + (
+    Claim("c003-improved-fmnist", "seed003", "The Improved Techniques make DCGAN converge to better samples "
+          "(seed 003's summary; no number given)", "seed 003 §2", "fid", "dcgan_improved_fashion_mnist_32", "<",
+          "dcgan_fashion_mnist_32"),
+    Claim("c003-improved-cifar10", "seed003", "The Improved Techniques make DCGAN converge to better samples "
+          "(seed 003's summary; no number given)", "seed 003 §2", "fid", "dcgan_improved_cifar10_32", "<",
+          "dcgan_cifar10_32"),
+)
+
+
+def entries_of(paper: str):
+  return [e for e in ENTRIES if e.paper == paper]
+
+
+def claims_of(paper: str):
+  return [c for c in CLAIMS if c.paper == paper]
+
+
+def presets_named():
+  """Every preset the ledger refers to (entries and claims), sorted."""
+  names = {e.preset for e in ENTRIES if e.preset} | {c.a for c in CLAIMS} | {c.b for c in CLAIMS}
+  return sorted(names)
+
+
+# --- the ledger against our runs ------------------------------------------------------------------------
+PREFERRED_NETWORKS = ("ttur_graph", "classifier", "keras_inception")
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+  status: str    # supported | contradicted | inconclusive | qualitative | not comparable | not run here | not run
+                 # yet | not scored
+  evidence: str
+
+
+def group_for(preset: str, groups):
+  """The group that stands for `preset`: full-size runs only; runs faithful to the preset first, then the
+  most trained, the most seeds."""
+  found = [g for g in groups if g.preset == preset and not g.tiny]
+  if not found:
+    return None
+  return min(found, key=lambda g: (bool(g.deviations), -max(s or 0 for s in g.steps), -len(g.runs), g.slug))
+
+
+def pick_score(scores, metric: str, prefer=PREFERRED_NETWORKS):
+  """The score to show for `metric`: networks in `prefer` order, a final evaluation before the training
+  callback's, then the most fake samples and seeds."""
+  found = [s for s in scores if s.protocol.metric == metric]
+  if not found:
+    return None
+  order = lambda n: prefer.index(n) if n in prefer else len(prefer)
+  return min(found, key=lambda s: (order(s.protocol.network), s.protocol.callback, -s.protocol.n_fake, -s.n,
+                                   dataclasses.astuple(s.protocol)))
+
+
+def _dataset(preset: str) -> str:
+  from tfgan_repro import presets
+  return presets.load(preset).dataset
+
+
+def why_missing(preset: str) -> str:
+  reason = NO_DATA.get(_dataset(preset), "")
+  return f"no run of {preset}" + (f": {reason}" if reason else " yet (runnable here)")
+
+
+def preset_command(preset: str) -> str:
+  """How to run and score `preset`: a ledger entry's command (the offline one where there is one), else three
+  seeds scored with the classifier (Fashion-MNIST) or the TTUR graph."""
+  for e in ENTRIES:
+    if e.preset == preset and (e.substitute_command or e.command):
+      return e.substitute_command or e.command
+  dataset = _dataset(preset)
+  network = ("--network=classifier" if dataset == "fashion_mnist" else f"--network=ttur_graph {GRAPH}")
+  return command(preset, dataset, f"{network} --metrics=fid --num_fake=10000")
+
+
+def _compare(claim: Claim, a_mean, a_std, a_n, b_mean, b_std, b_n) -> str:
+  diff = a_mean - b_mean
+  noise = (a_std or 0.0) + (b_std or 0.0)
+  if claim.relation == "~":
+    agrees = abs(diff) <= noise
+  else:
+    agrees = diff < 0 if claim.relation == "<" else diff > 0
+  if min(a_n, b_n) < 2:
+    if claim.relation == "~":
+      return "inconclusive (1 seed: no spread to compare against)"
+    return f"inconclusive (1 seed; direction {'agrees' if agrees else 'disagrees'})"
+  if claim.relation == "~":
+    return "supported" if agrees else "contradicted"
+  if abs(diff) <= noise:
+    return "inconclusive (within the seeds' spread)"
+  return "supported" if agrees else "contradicted"
+
+
+def _notes(network: str, *groups) -> str:
+  """Caveats of an answer: a network other than the paper's, runs that deviate from their presets."""
+  out = "" if network == "ttur_graph" else f"; measured with {network}, not the paper's network"
+  for g in groups:
+    if g.deviations:
+      out += f"; {g.preset} runs deviate from the preset ({', '.join(g.deviations)})"
+  return out
+
+
+def _callback_samples(group, metric: str, network: str) -> set:
+  return {r.get("n_fake") for run in group.runs for r in run.scores
+          if r.get("source") == "training callback" and r.get("metric") == metric and r.get("network") == network}
+
+
+def judge(claim: Claim, groups, figure_names=()) -> Verdict:
+  """Answers `claim` from our runs (the same protocol on both sides, or no answer)."""
+  from tfgan_repro.results import collect
+  ga, gb = group_for(claim.a, groups), group_for(claim.b, groups)
+  if claim.kind == "figure":
+    shown = [f for f in figure_names if f.startswith("gamma_")]
+    if shown:
+      return Verdict("qualitative", "see " + ", ".join(f"figures/{f}" for f in shown)
+                     + " (sample grids side by side, judged by eye; the paper's Fig. 4 is CelebA 64)")
+    return Verdict("not run here", f"needs runs differing only in gamma ({why_missing(claim.a)} with --gamma=0.3 "
+                   "and --gamma=0.7)")
+  missing = [p for p, g in ((claim.a, ga), (claim.b, gb)) if g is None]
+  if missing:
+    runnable = all(not NO_DATA.get(_dataset(p), "") for p in missing)
+    return Verdict("not run yet" if runnable else "not run here",
+                   "; ".join(dict.fromkeys(why_missing(p) for p in missing)))
+  if claim.kind == "curve":
+    for network in sorted(collect.curve_networks([ga, gb], claim.metric),
+                          key=lambda n: PREFERRED_NETWORKS.index(n) if n in PREFERRED_NETWORKS else 9):
+      ca = {s: (m, sd, n) for s, m, sd, n in collect.group_curve(ga, claim.metric, network)}
+      cb = {s: (m, sd, n) for s, m, sd, n in collect.group_curve(gb, claim.metric, network)}
+      common = sorted(set(ca) & set(cb))
+      if not common:
+        continue
+      if _callback_samples(ga, claim.metric, network) != _callback_samples(gb, claim.metric, network):
+        # FID is biased upward for fewer samples: curves scored with different counts are not comparable.
+        return Verdict("not comparable", f"the two curves use different sample counts ({network})")
+      better = [s for s in common if (ca[s][0] < cb[s][0] if claim.relation == "<" else ca[s][0] > cb[s][0])]
+      share = len(better) / len(common)
+      n = min(len(ga.runs), len(gb.runs))
+      status = ("inconclusive (1 seed)" if n < 2 else "supported" if share >= 0.8 else
+                "contradicted" if share <= 0.2 else "inconclusive (curves cross)")
+      last = common[-1]
+      return Verdict(status, f"{claim.a} {claim.relation} {claim.b} at {len(better)}/{len(common)} common "
+                     f"evaluation steps (up to step {last}: {collect.fmt(ca[last][0])} vs {collect.fmt(cb[last][0])}), "
+                     f"n={len(ga.runs)}/{len(gb.runs)} seeds{_notes(network, ga, gb)}")
+    return Verdict("not scored", "no in-training evaluations common to both runs (train with --eval_every)")
+  sa = {s.protocol: s for s in collect.group_scores(ga) if s.protocol.metric == claim.metric}
+  sb = {s.protocol: s for s in collect.group_scores(gb) if s.protocol.metric == claim.metric}
+  common = pick_score([sa[p] for p in set(sa) & set(sb)], claim.metric)
+  if common is None:
+    return Verdict("not scored", f"no {claim.metric.upper()} computed under one protocol for both "
+                   "(python -m tfgan_repro.evaluate on each run)")
+  a, b = sa[common.protocol], sb[common.protocol]
+  status = _compare(claim, a.mean, a.std, a.n, b.mean, b.std, b.n)
+  return Verdict(status, f"{claim.a}: {collect.format_score(a)} vs {claim.b}: {collect.format_score(b)}; "
+                 f"{common.protocol.describe()}, step {'/'.join(map(str, sorted(set(a.steps + b.steps))))}"
+                 f"{_notes(common.protocol.network, ga, gb)}")
