@@ -9,7 +9,7 @@ import sys
 
 from absl import app, flags
 
-DEFAULT_MODEL, DEFAULT_DATASET = "dcgan", "fashion_mnist"
+DEFAULT_MODEL, DEFAULT_DATASET = "began_skip", "fashion_mnist"  # seed 000's Fashion-MNIST 32x32 experiment
 
 flags.DEFINE_string("model", DEFAULT_MODEL, "GAN to train (see configs/).")
 flags.DEFINE_string("dataset", DEFAULT_DATASET, "Data set (see configs/).")

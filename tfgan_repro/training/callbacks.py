@@ -86,8 +86,9 @@ class ScalarLogger(keras.callbacks.Callback):
   def on_train_batch_end(self, batch, logs=None):
     step = _step(self.model)
     values = {k: float(v) for k, v in (logs or {}).items() if k != "nonfinite"}
-    if self.bar is not None:
-      self.bar.update(step, [(k, v) for k, v in values.items() if k.endswith("loss")])
+    if self.bar is not None:  # losses plus what the model asks to see (e.g. BEGAN's k_t, M_global)
+      extra = set(getattr(self.model, "progress_names", ()))
+      self.bar.update(step, [(k, v) for k, v in values.items() if k.endswith("loss") or k in extra])
     if step % self.every and step != self.total:
       return
     now = time.perf_counter()
