@@ -30,7 +30,7 @@ TF_NOISE = re.compile(r"^(WARNING: All log messages before absl|[IWE]\d{4} \d\d:
     (["--model=vae"], "No preset for --model=vae --dataset=fashion_mnist. Presets (model_dataset): "),
     (["--model=dcgan", "--dataset=imagenet"], "No preset for --model=dcgan --dataset=imagenet"),
     (["--model=dcgan", "--batch_size=-4"], "--batch_size must be a positive integer, got -4."),
-    (["--model=dcgan", "--resolution=48"], "DCGAN makes square images of side 8, 16, 32, 64, 128, 256"),
+    (["--model=dcgan", "--resolution=48"], "DCGAN makes square images of side 8, 16, 32, 64, 96, 128, 256"),
     (["--model=dcgan", "--strategy=tpu"], "--strategy must be one of default, mirrored, multiworker"),
     (["--model=dcgan", "--no_such_field=1"], "Unknown command line flag 'no_such_field'"),
     (["--model=dcgan", "--batch_size=big"], "batch_size"),

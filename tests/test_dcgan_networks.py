@@ -61,7 +61,7 @@ def test_dcgan64_makes_64x64x3_in_range():
   assert images.min() >= -1.0 and images.max() <= 1.0 and images.std() > 0
 
 
-@pytest.mark.parametrize("resolution", [32, 64, 128, 256])
+@pytest.mark.parametrize("resolution", [32, 64, 96, 128, 256])
 def test_dcgan_parametric_in_resolution(resolution):
   g = dcgan.generator(resolution, 1, width=4)
   d = dcgan.discriminator(resolution, 1, width=4)
@@ -71,5 +71,13 @@ def test_dcgan_parametric_in_resolution(resolution):
 
 
 def test_dcgan_rejects_resolution_it_cannot_make():
-  with pytest.raises(ValueError, match="8, 16, 32, 64, 128, 256"):
+  with pytest.raises(ValueError, match="8, 16, 32, 64, 96, 128, 256"):
     dcgan.generator(48, 3)
+
+
+def test_dcgan96_starts_from_6x6_for_seed001_baseline():
+  g = dcgan.generator(96, 3, z_dim=100, width=128)
+  assert g.get_layer("project").output.shape[1:] == (6, 6, 1024)
+  d = dcgan.discriminator(96, 3, width=128)
+  assert d.get_layer("down4").output.shape[1:] == (6, 6, 1024)
+  assert d.get_layer("logit").kernel_size == (6, 6)

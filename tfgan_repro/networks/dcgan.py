@@ -15,15 +15,22 @@ import keras
 from keras import layers
 
 ARCHITECTURES = {"radford": (4, 4), "faces256": (5, 3)}  # (G kernel, D kernel) of the stride-2 layers
-RESOLUTIONS = (8, 16, 32, 64, 128, 256)
+# Sides 4 * 2^k start from a 4x4 map (Radford); 96 (seed 001's resolution) starts from 6x6 (96 = 6 * 2^4).
+RESOLUTIONS = (8, 16, 32, 64, 96, 128, 256)
 
 
-def check_resolution(resolution: int) -> int:
-  """Number of stride-2 layers between 4x4 and `resolution`; ValueError if DCGAN cannot make it."""
+def geometry(resolution: int):
+  """(start side, number of stride-2 layers) for `resolution`; ValueError if DCGAN cannot make it."""
   if resolution not in RESOLUTIONS:
     raise ValueError(f"DCGAN makes square images of side {', '.join(map(str, RESOLUTIONS))}; "
                      f"got resolution {resolution}.")
-  return int(math.log2(resolution // 4))
+  start = 6 if resolution % 3 == 0 else 4
+  return start, int(math.log2(resolution // start))
+
+
+def check_resolution(resolution: int) -> int:
+  """Number of stride-2 layers between the start map and `resolution`."""
+  return geometry(resolution)[1]
 
 
 def _init(std):
@@ -46,13 +53,13 @@ def generator(resolution: int, channels: int, z_dim: int = 100, width: int = 64,
   """
   if architecture not in ARCHITECTURES:
     raise ValueError(f"architecture must be one of {sorted(ARCHITECTURES)}, got {architecture!r}.")
-  n_up = check_resolution(resolution)
+  start, n_up = geometry(resolution)
   kernel = ARCHITECTURES[architecture][0]
   norm = norm_layer or (lambda: _bn(sync_bn))
   z = keras.Input((z_dim,), name="z")
   x = layers.Reshape((1, 1, z_dim))(z)
-  x = layers.Conv2DTranspose(width * 2 ** (n_up - 1), 4, strides=1, padding="valid", use_bias=False,
-                             kernel_initializer=_init(init_std), name="project")(x)  # (B, 4, 4, C0)
+  x = layers.Conv2DTranspose(width * 2 ** (n_up - 1), start, strides=1, padding="valid", use_bias=False,
+                             kernel_initializer=_init(init_std), name="project")(x)  # (B, start, start, C0)
   x = layers.ReLU()(norm()(x))
   for i in range(n_up - 1):
     x = layers.Conv2DTranspose(width * 2 ** (n_up - 2 - i), kernel, strides=2, padding="same",
@@ -70,11 +77,12 @@ def discriminator(resolution: int, channels: int, width: int = 64, architecture:
   """images (B, R, R, C) -> {"logits": (B, 1) float32, "features": [per-block activations]}.
 
   head: optional callable (features (B, 4, 4, C)) -> tensor inserted before the last conv
-    (minibatch discrimination of the Improved Techniques).
+    (minibatch discrimination of the Improved Techniques); its output is appended to "features", so
+    feature matching on layer -1 sees what D's last layer sees.
   """
   if architecture not in ARCHITECTURES:
     raise ValueError(f"architecture must be one of {sorted(ARCHITECTURES)}, got {architecture!r}.")
-  n_down = check_resolution(resolution)
+  start, n_down = geometry(resolution)
   kernel = ARCHITECTURES[architecture][1]
   image = keras.Input((resolution, resolution, channels), name="image")
   x, features = image, []
@@ -87,7 +95,8 @@ def discriminator(resolution: int, channels: int, width: int = 64, architecture:
     features.append(x)
   if head is not None:
     x = head(x)
-  logits = layers.Conv2D(1, 4, strides=1, padding="valid", use_bias=True,
+    features.append(x)
+  logits = layers.Conv2D(1, start, strides=1, padding="valid", use_bias=True,
                          kernel_initializer=_init(init_std), name="logit")(x)  # (B, 1, 1, 1)
   logits = layers.Activation("linear", dtype="float32")(layers.Flatten()(logits))
   return keras.Model(image, {"logits": logits, "features": features}, name=name)

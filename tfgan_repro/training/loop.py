@@ -91,14 +91,11 @@ def train(config, workdir: str, *, overwrite: bool = False,
   options = tf.data.Options()
   options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
   ds = ds.with_options(options)
-  real_for_grids = next(iter(data.make_dataset(
-      config.dataset, config.resolution, config.num_samples, split=config.split,
-      classes=config.classes or None, data_dir=config.data_dir, seed=config.seed + 1,
-      channels=channels_of(config))))["images"]
-
+  real_for_grids = next(iter(ds.unbatch().batch(config.num_samples)))["images"]  # for model-specific grids
   writer = tf.summary.create_file_writer(str(run / "tb")) if chief else tf.summary.create_noop_writer()
   guard = cb.TrainingGuard(ckpt, config.ckpt_every)
-  logger = cb.ScalarLogger(writer, config.log_every, config.steps, per_step_batch, chief)
+  groups = len(data.parse_classes(config.classes) or [1]) if model.balanced_classes else 1
+  logger = cb.ScalarLogger(writer, config.log_every, config.steps, per_step_batch * groups, chief)
   callbacks = [guard, logger]
   if chief:
     callbacks.append(cb.SampleWriter(writer, config.sample_every, run / "samples", config.num_samples,

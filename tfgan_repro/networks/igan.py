@@ -1,0 +1,135 @@
+"""IGAN, IGAN_v2 and IGAN_VN generators and the IGAN discriminator (seed 001 §1.2, Figs. 3-9; SPEC §3).
+
+IGAN generator (seed 001 Fig. 3), W = `width` (64 in the paper):
+  z (B, 100) -> dense -> (B, 4, 4, W)      z -> dense -> (B, 24, 24, W)        two heads, seed 001 §1.2
+  main path  4x4 -> conv 3x3 -> convT 4/2 (8x8) -> conv + depth-to-space (16x16) -> convT 5/3 (48x48)
+             -> conv + depth-to-space (96x96xW)        PixelShuffle and transposed convs, seed 001 §2.2.4 (5)
+  shortcut   4x4xW -> ONE convT, kernel 24, stride 24 -> 96x96xW                    seed 001 §1.2
+  branch     24x24xW -> convT, kernel 4, stride 4 -> 96x96xW                        seed 001 §1.2
+  main + shortcut + branch -> conv 3x3 to C -> BN -> tanh                           seed 001 §1.2, Fig. 4
+Every other conv / convT is followed by BN + LeakyReLU (seed 001 §1.2). The 3x3 conv at 4x4 and the 24x24
+shortcut kernel are the paper's two receptive fields ("3x3, 24x24").
+
+IGAN_v2 (K = 2) and IGAN_VN (K classes), seed 001 Figs. 5-7:
+- a stride-1 conv with the same channels after every transposed conv (`stride1_convs`);
+- the 24x24 module feeds K IBlocks (two up-convolutions each, 24 -> 48 -> 96; seed 001 Fig. 6) instead of
+  IGAN's single 4/4 branch;
+- the main path splits into K branches at its last up-sampling stage (48 -> 96); branch c of the main path,
+  IBlock c and the shared shortcut are summed and go through class c's own conv + BN + tanh.
+Decisions where the figures are not in the text: the two modules' branches are joined by a sum (IGAN's join,
+seed 001 §1.2) rather than a concatenation; the shortcut stays a single layer in IGAN_v2 (its stated purpose is
+to let gradients skip the intermediate layers); dropout (`dropout` rate) follows the two low-resolution
+main-path stages (8x8 and 16x16) in training only, so sample grids are deterministic (seed 001 §2.2.4 (12)
+says "some generator layers", no rate).
+
+Discriminator (seed 001 Figs. 8-9): a residual CNN classifier smaller than G; every conv block is conv + BN +
+LeakyReLU. It returns one float32 score per image (no activation: the least-squares loss applies to it).
+"""
+import keras
+import tensorflow as tf
+from keras import layers
+
+RESOLUTION = 96  # seed 001 §2.1: every data set is pre-processed to 96x96
+
+
+def _bn(sync: bool):
+  # momentum 0.9 / eps 1e-5 as networks/dcgan.py; `synchronized` gives global-batch statistics under tf.distribute.
+  return layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=sync)
+
+
+class DepthToSpace(layers.Layer):
+  """PixelShuffle: (B, H, W, s*s*C) -> (B, s*H, s*W, C)."""
+
+  def __init__(self, block_size: int = 2, **kwargs):
+    super().__init__(**kwargs)
+    self.block_size = block_size
+
+  def call(self, x):
+    return tf.nn.depth_to_space(x, self.block_size)
+
+  def get_config(self):
+    return {**super().get_config(), "block_size": self.block_size}
+
+
+def generator(channels: int = 3, z_dim: int = 100, width: int = 64, classes: int = 0,
+              stride1_convs: bool = False, dropout: float = 0.5, leaky_slope: float = 0.2,
+              sync_bn: bool = True, name: str = "generator") -> keras.Model:
+  """z (B, z_dim) -> (B, 96, 96, channels) float32 in [-1, 1] (IGAN, classes=0), or a list of `classes`
+  such tensors, one per class (IGAN_v2: classes=2, IGAN_VN: classes=N; stride1_convs=True for both)."""
+  if classes < 0 or classes == 1:
+    raise ValueError(f"classes must be 0 (IGAN, one output) or >= 2 (IGAN_v2/IGAN_VN); got {classes}.")
+  if not 0.0 <= dropout < 1.0:
+    raise ValueError(f"dropout must be in [0, 1); got {dropout}.")
+
+  def bn_act(x):
+    return layers.LeakyReLU(negative_slope=leaky_slope)(_bn(sync_bn)(x))
+
+  def conv(x, filters, name):
+    return bn_act(layers.Conv2D(filters, 3, padding="same", use_bias=False, name=name)(x))
+
+  def up(x, kernel, stride, name, padding="same"):
+    x = bn_act(layers.Conv2DTranspose(width, kernel, strides=stride, padding=padding, use_bias=False,
+                                      name=name)(x))
+    # seed 001 §1.2 (IGAN_v2): a stride-1 conv with the same channels after each transposed conv
+    return conv(x, width, f"{name}_conv") if stride1_convs else x
+
+  def pixel_shuffle(x, name):  # (B, H, W, W) -> (B, 2H, 2W, W)
+    x = layers.Conv2D(4 * width, 3, padding="same", use_bias=False, name=name)(x)
+    return bn_act(DepthToSpace(2, name=f"{name}_d2s")(x))
+
+  def drop(x, name):
+    return layers.Dropout(dropout, name=name)(x) if dropout else x
+
+  def to_image(x, name):
+    x = layers.Conv2D(channels, 3, padding="same", use_bias=False, name=name)(x)
+    x = layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=sync_bn, name=f"{name}_bn")(x)
+    return layers.Activation("tanh", dtype="float32", name=f"{name}_tanh")(x)  # seed 001 §1.2: BN + tanh
+
+  z = keras.Input((z_dim,), name="z")
+  x4 = layers.Reshape((4, 4, width))(bn_act(layers.Dense(16 * width, use_bias=False, name="head4")(z)))
+  x24 = layers.Reshape((24, 24, width))(bn_act(layers.Dense(576 * width, use_bias=False, name="head24")(z)))
+
+  # Kernel 24 / stride 24 on 4x4, 'valid': (4 - 1) * 24 + 24 = 96, one layer from the head to the output.
+  shortcut = bn_act(layers.Conv2DTranspose(width, 24, strides=24, padding="valid", use_bias=False,
+                                           name="shortcut")(x4))               # (B, 96, 96, W)
+  x = conv(x4, width, "main_conv4")                                            # (B, 4, 4, W)
+  x = drop(up(x, 4, 2, "main_up8"), "main_drop8")                              # (B, 8, 8, W)
+  x = drop(pixel_shuffle(x, "main_ps16"), "main_drop16")                       # (B, 16, 16, W)
+  x48 = up(x, 5, 3, "main_up48")                                               # (B, 48, 48, W)
+
+  if classes == 0:
+    main = pixel_shuffle(x48, "main_ps96")                                     # (B, 96, 96, W)
+    # Kernel 4 / stride 4 on 24x24, 'valid': 23 * 4 + 4 = 96.
+    branch = bn_act(layers.Conv2DTranspose(width, 4, strides=4, padding="valid", use_bias=False,
+                                           name="branch")(x24))                # (B, 96, 96, W)
+    out = to_image(layers.Add(name="join")([main, shortcut, branch]), "to_image")
+    return keras.Model(z, out, name=name)
+
+  outputs = []
+  for c in range(classes):
+    main = pixel_shuffle(x48, f"main_ps96_c{c}")                               # (B, 96, 96, W)
+    ib = up(up(x24, 4, 2, f"iblock{c}_up48"), 4, 2, f"iblock{c}_up96")         # IBlock: 24 -> 48 -> 96
+    outputs.append(to_image(layers.Add(name=f"join_c{c}")([main, shortcut, ib]), f"to_image_c{c}"))
+  return keras.Model(z, outputs, name=name)
+
+
+def discriminator(channels: int = 3, width: int = 32, leaky_slope: float = 0.2, sync_bn: bool = True,
+                  name: str = "discriminator") -> keras.Model:
+  """images (B, 96, 96, channels) -> scores (B, 1) float32.
+
+  stem conv 4x4/2 (48x48xW) -> residual blocks down to 24x24x2W, 12x12x4W, 6x6x8W -> flatten -> dense 1.
+  A residual block (seed 001 Fig. 9): [conv 3x3/2 + BN + LeakyReLU, conv 3x3/1 + BN] + [conv 1x1/2 + BN],
+  then LeakyReLU. Width 32 against G's 64 keeps D "smaller than G on purpose" (seed 001 §1.2).
+  """
+  image = keras.Input((RESOLUTION, RESOLUTION, channels), name="image")
+  act = lambda: layers.LeakyReLU(negative_slope=leaky_slope)
+  x = act()(_bn(sync_bn)(layers.Conv2D(width, 4, strides=2, padding="same", use_bias=False, name="stem")(image)))
+  for i, filters in enumerate((2 * width, 4 * width, 8 * width)):
+    h = layers.Conv2D(filters, 3, strides=2, padding="same", use_bias=False, name=f"res{i}_a")(x)
+    h = act()(_bn(sync_bn)(h))
+    h = _bn(sync_bn)(layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"res{i}_b")(h))
+    skip = _bn(sync_bn)(layers.Conv2D(filters, 1, strides=2, use_bias=False, name=f"res{i}_skip")(x))
+    x = act()(layers.Add()([h, skip]))
+  x = layers.Flatten()(x)
+  score = layers.Dense(1, name="score")(x)
+  return keras.Model(image, layers.Activation("linear", dtype="float32")(score), name=name)
