@@ -30,3 +30,12 @@ def fashion_dir():
   if not os.path.isdir(FASHION_DIR):
     pytest.fail(f"{FASHION_DIR} missing: apt-get install dataset-fashion-mnist (CI installs it).")
   return FASHION_DIR
+
+
+@pytest.fixture(scope="session")
+def mirrored_strategy():
+  """One 2-replica MirroredStrategy per test process: several strategies in one process can reuse
+  collective instance keys and abort each other's all-reduces."""
+  strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+  assert strategy.num_replicas_in_sync == 2
+  return strategy

@@ -191,10 +191,10 @@ def test_reconstruction_grid_puts_each_real_image_beside_its_reconstruction():
   np.testing.assert_allclose(grid[:, :, 32:], np.clip(model.discriminator(real).numpy(), -1, 1), atol=1e-6)
 
 
-def test_k_update_on_two_replicas_equals_one_device():
+def test_k_update_on_two_replicas_equals_one_device(mirrored_strategy):
   real = _images()
   one = _model()
-  strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+  strategy = mirrored_strategy
   with strategy.scope():
     two = _model()
   two.set_weights(one.get_weights())
