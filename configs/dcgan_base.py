@@ -24,15 +24,19 @@ def get_config():
   c.init_std = 0.02           # Radford 2015 / seed 004: N(0, 0.02)
   c.sync_batchnorm = True     # BN statistics over the global batch under tf.distribute
   # The Improved Techniques (seed 003, Salimans et al. 2016), each off by default (SPEC §5).
-  c.feature_matching = False
-  c.feature_matching_layer = -2       # index into D's feature list (-2: last hidden block)
-  c.minibatch_discrimination = False
-  c.minibatch_kernels = 100           # Salimans 2016 code: 100 kernels of dimension 5
-  c.minibatch_kernel_dim = 5
-  c.historical_averaging = False
-  c.historical_weight = 1.0
-  c.label_smoothing = 1.0             # one-sided: real target (1.0 = off; Salimans 2016: 0.9)
-  c.virtual_batchnorm = False
+  c.feature_matching = False          # Salimans 2016 §3.1: G matches E f(x) of one D layer
+  c.feature_matching_layer = -1       # index into D's features; -1: the input of D's last layer (improved-gan
+                                      # code matches the layer below the output); with minibatch on, [f, o]
+  c.feature_matching_distance = "squared_l2"  # "squared_l2": ||.||_2^2 (Salimans 2016 §3.1, SPEC §5) |
+                                      # "mean_abs": mean |m1 - m2| (improved-gan train_cifar_feature_matching.py)
+  c.minibatch_discrimination = False  # Salimans 2016 §3.2
+  c.minibatch_kernels = 100           # improved-gan MinibatchLayer(num_kernels=100) on CIFAR-10
+  c.minibatch_kernel_dim = 5          # improved-gan MinibatchLayer default dim_per_kernel=5
+  c.historical_averaging = False      # Salimans 2016 §3.3 (no weight given there; never in improved-gan)
+  c.historical_weight = 1.0           # decision: 1.0 (the paper's unweighted term); see dcgan_improved_base
+  c.label_smoothing = 1.0             # one-sided: real target (1.0 = off; Salimans 2016 §3.4: 0.9)
+  c.virtual_batchnorm = False         # Salimans 2016 §3.5, in G only
+  c.vbn_reference_size = 64           # improved-gan imagenet code: the reference z is one batch (batch_size 64)
   return c
 
 
@@ -42,4 +46,5 @@ def tiny(c):
   c.d_width = 8
   c.minibatch_kernels = 4
   c.minibatch_kernel_dim = 3
+  c.vbn_reference_size = 4
   return c

@@ -7,6 +7,13 @@ import importlib
 # model name -> module whose `build(config, channels, loss_scaling)` makes it
 _BUILDERS = {
     "dcgan": "tfgan_repro.gans.dcgan",
+    "dcgan_improved": "tfgan_repro.gans.dcgan",
+    "began": "tfgan_repro.gans.began",
+    "began_skip": "tfgan_repro.gans.began",
+    "igan": "tfgan_repro.gans.igan",
+    "igan_v2": "tfgan_repro.gans.igan",
+    "igan_vn": "tfgan_repro.gans.igan",
+    "wgan_gp": "tfgan_repro.gans.wgan_gp",
 }
 
 
