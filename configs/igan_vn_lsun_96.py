@@ -1,18 +1,14 @@
-"""IGAN_VN on LSUN bedroom at 96x96 (seed 001 Fig. 7; SPEC §3). Decisions: see igan_base."""
-from tfgan_repro.configs import igan_base
+"""IGAN_VN on LSUN bedroom at 96x96 (seed 001 Fig. 7; SPEC §3). Same decisions as igan_vn_celeba_96:
+unlabelled data, K = --num_branches branches (3, a decision) learn the whole set; an image folder with one
+sub-folder per class as --data_dir and --classes=0,1,... gives real classes."""
+from tfgan_repro.configs import igan_base, igan_vn_celeba_96
 
 
 def get_config():
-  c = igan_base.vn(igan_base.get_config())
+  c = igan_vn_celeba_96.get_config()
   c.dataset = "lsun"
-  # Unlabelled: K = --num_branches branches learn the whole set (see igan_v2_lsun_96); 3 is a decision.
-  # An image folder with one sub-folder per class as --data_dir and --classes=0,1,... gives real classes.
-  c.classes = ""
-  c.num_branches = 3
-  c.steps = 50000  # decision (igan_base)
   return c
 
 
 def get_tiny_config():
-  c = igan_base.tiny(get_config())
-  return c
+  return igan_base.tiny(get_config())
