@@ -40,7 +40,9 @@ def from_features(features: np.ndarray, meta: dict) -> Stats:
 def save_stats(path: str, stats: Stats) -> None:
   os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
   extra = {} if stats.features is None else {"features": stats.features}
-  tmp = path + ".tmp.npz"  # written then renamed, so an interrupted run leaves no half file in the cache
+  # Written then renamed, so an interrupted run leaves no half file in the cache; the name is per process, so
+  # two runs filling the same cache entry at once cannot write into one temporary file.
+  tmp = f"{path}.{os.getpid()}.tmp.npz"
   np.savez(tmp, mu=stats.mu, sigma=stats.sigma, n=np.int64(stats.n), meta=np.array(json.dumps(stats.meta)),
            **extra)
   os.replace(tmp, path)
