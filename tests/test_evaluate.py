@@ -159,6 +159,28 @@ def test_callback_logs_fid_curve_to_tensorboard(tmp_path):
       ("fid", 2, 64), ("is", 2, 64), ("fid", 4, 64), ("is", 4, 64)]
 
 
+def test_runs_on_a_class_subset_are_scored_against_that_subset(tmp_path, fashion_dir):
+  # A generator of real T-shirts and sneakers (classes 0, 7), like IGAN_v2 trained with --classes=0,7.
+  from tfgan_repro.data.sources import load_idx_dir
+  from tfgan_repro.data.pipeline import frame
+  test = load_idx_dir(fashion_dir, "test")
+  kept = test.images[np.isin(test.labels, [0, 7])][:400]
+  net = make_feature_network("classifier", dataset="fashion_mnist")
+  fakes = evaluation.compute_features(net, [frame(kept, 32, None).numpy()], progress=False)[0]
+  kwargs = dict(split="train", resolution=32, num_images=1000, cache_dir=str(tmp_path), progress=False)
+  subset, subset_path = stats_lib.reference_stats(net, "fashion_mnist", classes="0,7", **kwargs)
+  everything, _ = stats_lib.reference_stats(net, "fashion_mnist", **kwargs)
+  assert subset.meta["classes"] == [0, 7] and everything.meta["classes"] == []
+  assert "-train-c0_7-32px-" in os.path.basename(subset_path) and len(os.listdir(tmp_path)) == 2
+  fid = lambda ref: evaluation.frechet_distance(*evaluation.feature_statistics(fakes), ref.mu, ref.sigma)
+  assert fid(subset) < 0.2 * fid(everything), (fid(subset), fid(everything))
+  # The training callback and evaluate_checkpoint read the subset from the run's config.
+  from tfgan_repro.metrics.callback import make_fid_callback
+  callback = make_fid_callback(dict(CONFIG, classes="0,7"), network=net, every_steps=10, num_samples=8,
+                               log_dir=str(tmp_path / "tb"), num_real=1000, stats_dir=str(tmp_path))
+  assert callback.context["reference"] == subset_path
+
+
 def test_make_fid_callback_from_run_config(fashion_dir, stats_dir):
   from tfgan_repro.metrics.callback import make_fid_callback
   net = make_feature_network("classifier", dataset="fashion_mnist")

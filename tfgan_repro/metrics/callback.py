@@ -88,7 +88,8 @@ def make_fid_callback(config, *, network: FeatureNetwork, every_steps: int, num_
                       metrics: Sequence[str] = ("fid",)) -> FIDCallback:
   """Builds the callback for a run config (fields dataset, split, resolution, channels, data_dir, seed).
 
-  Real statistics come from (or go to) the stats cache, so every run of a preset shares them.
+  Real statistics come from (or go to) the stats cache, so every run of a preset shares them; a run trained on
+  `classes` is scored against those classes only.
   """
   from tfgan_repro.metrics.stats import reference_stats
   get = (lambda k, d=None: config.get(k, d)) if isinstance(config, dict) else (
@@ -96,7 +97,7 @@ def make_fid_callback(config, *, network: FeatureNetwork, every_steps: int, num_
   reference, path = reference_stats(
       network, get("dataset"), split=get("split", "train") or "train", resolution=int(get("resolution", 32)),
       channels=int(get("channels", 0) or 0), data_dir=get("data_dir", "") or "", num_images=num_real,
-      cache_dir=stats_dir, progress=False)
+      cache_dir=stats_dir, progress=False, classes=get("classes", "") or None)
   return FIDCallback(every_steps, num_samples, network, reference, log_dir, jsonl_path,
                      seed=int(get("seed", 0) or 0), metrics=metrics,
                      context={"dataset": get("dataset"), "split": reference.meta.get("split"), "reference": path})

@@ -94,7 +94,8 @@ def evaluate_checkpoint(workdir: str, *, network: str = "classifier", step: Opti
     reference, stats_path = stats_lib.reference_stats(
         net, dataset, split=split, resolution=int(_field(config, "resolution", 32)),
         channels=int(_field(config, "channels", 0) or 0), data_dir=_field(config, "data_dir", "") or "",
-        num_images=num_real, cache_dir=stats_dir, quantize=quantize, progress=progress)
+        num_images=num_real, cache_dir=stats_dir, quantize=quantize, progress=progress,
+        classes=_field(config, "classes", "") or None)
   feats, logits = compute_features(net, generated_batches(model, num_fake, seed), quantize=quantize,
                                    progress=progress, total=num_fake, desc="generated features")
   context = dict(dataset=dataset, split=reference.meta.get("split", split),

@@ -77,18 +77,20 @@ def check_compatible(stats: Stats, network: FeatureNetwork, source: str = "") ->
 
 
 def cache_name(dataset: str, split: str, resolution: int, channels: int, network: FeatureNetwork,
-               num_images: int, quantize: bool) -> str:
+               num_images: int, quantize: bool, classes=None) -> str:
   n = num_images if num_images else "all"
-  return (f"{dataset}-{split}-{resolution}px-{channels}ch-{network.name}-{network.weight_hash}-n{n}"
+  kept = f"-c{'_'.join(map(str, classes))}" if classes else ""
+  return (f"{dataset}-{split}{kept}-{resolution}px-{channels}ch-{network.name}-{network.weight_hash}-n{n}"
           f"{'-uint8' if quantize else ''}.npz")
 
 
 def real_batches(dataset: str, split: str, resolution: int, channels: int, data_dir: str, num_images: int,
-                 batch_size: int):
-  """float32 (B, R, R, C) batches in [-1, 1] of the first `num_images` (0: all) of a seeded shuffle."""
+                 batch_size: int, classes=None):
+  """float32 (B, R, R, C) batches in [-1, 1] of the first `num_images` (0: all) of a seeded shuffle of the
+  images whose labels are in `classes` (None: all)."""
   from tfgan_repro.data import make_dataset
   ds = make_dataset(dataset, resolution, batch_size, split=split, data_dir=data_dir, channels=channels,
-                    repeat=False, seed=0)
+                    classes=classes, repeat=False, seed=0)
   seen = 0
   for batch in ds:
     images = batch["images"].numpy()
@@ -102,15 +104,17 @@ def real_batches(dataset: str, split: str, resolution: int, channels: int, data_
 
 def reference_stats(network: FeatureNetwork, dataset: str, *, split: str = "train", resolution: int = 32,
                     channels: int = 0, data_dir: str = "", num_images: int = 0, cache_dir: str = "",
-                    quantize: bool = True, progress: bool = True) -> tuple:
+                    quantize: bool = True, progress: bool = True, classes=None) -> tuple:
   """Real-data Stats for `network`, from the cache or computed (and cached). Returns (Stats, path).
 
-  Real images are framed exactly as training sees them (`tfgan_repro.data.make_dataset` at `resolution`).
+  Real images are framed exactly as training sees them (`tfgan_repro.data.make_dataset` at `resolution`),
+  restricted to the labels in `classes` ("0,7" or [0, 7]; empty: all) as a run with --classes trains on them.
   """
-  from tfgan_repro.data import datasets
+  from tfgan_repro.data import datasets, parse_classes
   channels = channels or datasets.get_info(dataset).channels
+  classes = parse_classes(classes)
   path = os.path.join(cache_dir or default_cache_dir(),
-                      cache_name(dataset, split, resolution, channels, network, num_images, quantize))
+                      cache_name(dataset, split, resolution, channels, network, num_images, quantize, classes))
   if os.path.isfile(path):
     stats = load_stats(path)
     check_compatible(stats, network, path)
@@ -118,12 +122,13 @@ def reference_stats(network: FeatureNetwork, dataset: str, *, split: str = "trai
     return stats, path
   features, _ = compute_features(
       network, real_batches(dataset, split, resolution, channels, data_dir, num_images,
-                            network.default_batch_size),
+                            network.default_batch_size, classes),
       quantize=quantize, progress=progress, total=num_images or None, desc=f"{dataset}/{split} features")
   if num_images and len(features) < num_images:
     logging.warning("Asked for %d real images; %s/%s has only %d.", num_images, dataset, split, len(features))
   meta = dict(network.describe(), dataset=dataset, split=split, resolution=resolution, channels=channels,
-              data_dir=data_dir, quantized_uint8=quantize, n=len(features), subset_seed=0)
+              data_dir=data_dir, quantized_uint8=quantize, n=len(features), subset_seed=0,
+              classes=list(classes or []))
   stats = from_features(features, meta)
   save_stats(path, stats)
   return stats, path
