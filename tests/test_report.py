@@ -98,12 +98,42 @@ def test_report_is_byte_identical_and_answers_claims(fixture_root, monkeypatch):
   assert verdicts["c000-fmnist-fid-curve"].status == "supported", verdicts["c000-fmnist-fid-curve"]
   assert verdicts["c000-fmnist-is-curve"].status == "supported"
   assert verdicts["c000-celeba-fid"].status == "not run here" and "CelebA" in verdicts["c000-celeba-fid"].evidence
+  # Claims on runs of one preset that differ in a field pick their groups by it (and say which run is missing).
+  literal = verdicts["c000-fmnist-fid-curve-literal"]
+  assert literal.status == "not run yet" and "--lr_reading=ttur_literal" in literal.evidence, literal
+  gamma = verdicts["c000-gamma-fmnist-is"]
+  assert gamma.status == "not run yet" and "--gamma=0.7" in gamma.evidence and "0.3" not in gamma.evidence, gamma
+  assert verdicts["c000-gamma-fmnist-figure"].status == "qualitative"  # 0.3 beside 0.5
+  assert verdicts["c000-gamma"].status == "not run here"  # the CelebA figure is not answered by Fashion-MNIST
   assert "gamma=0.3" in readme  # the deviating gamma group is labelled as such
   for pattern in (r"_losses\.png", r"_kt_mglobal\.png", r"_samples\.png", r"fid_curves_fashion_mnist32_classifier",
                   r"is_curves_fashion_mnist32_classifier", r"gamma_began_skip_fashion_mnist_32"):
     assert any(re.search(pattern, f) for f in figs), (pattern, figs)
   for paper in ledger.PAPERS:
     assert paper.page in first
+
+
+def test_report_from_archived_records_equals_report_from_runs(fixture_root, monkeypatch):
+  from tfgan_repro.results import archive
+  monkeypatch.chdir(fixture_root)
+  written = archive.archive(["runs/*"], "records")
+  assert sorted(os.path.basename(p) for p in written) == sorted(os.listdir("runs"))
+  record = Path("records/began-s0")
+  assert sorted(os.listdir(record)) == ["archive.json", "config.json", "run_info.jsonl", "samples", "scalars.json",
+                                        "scores.jsonl"]
+  assert not (Path("records/began-s1") / "samples").exists()  # grids only for the seed the report shows
+  assert sum(f.stat().st_size for f in Path("records").rglob("*") if f.is_file()) < 200_000
+  from_runs = _tree(Path("out")) if Path("out").is_dir() else None
+  report.write_report(["runs/*"], "from_runs", interpolations=False)
+  report.write_report(["records/*"], "from_records", interpolations=False)
+  a, b = _tree(Path("from_runs")), _tree(Path("from_records"))
+  assert sorted(a) == sorted(b) and from_runs in (None, a)
+  for name in a:
+    if name.endswith(".md"):  # the same tables; only the inputs' paths (and so their fingerprint) differ
+      strip = lambda text: re.sub(r"fingerprint `\w+`", "", text.decode()).replace("records/", "runs/")
+      assert strip(a[name]) == strip(b[name]), name
+    else:
+      assert a[name] == b[name], name
 
 
 def _spec_section8():

@@ -72,6 +72,21 @@ def test_sample_cli_writes_files_and_exports_reload(trained_run, tmp_path):
   np.testing.assert_allclose(served.serve(z), model.generator(z, training=False), atol=1e-5)
 
 
+def test_slim_run_export_samples_like_the_full_run_and_is_smaller(trained_run, tmp_path):
+  model, _, step = load_model(trained_run)
+  slim = sample.export_run(model, trained_run, str(tmp_path / "slim"), step)
+  size = lambda d: sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(d) for f in fs)
+  assert size(os.path.join(slim, "ckpt")) < 0.5 * size(os.path.join(trained_run, "ckpt"))
+  reloaded, config, reloaded_step = load_model(slim)
+  assert reloaded_step == step and config.model == "began"
+  np.testing.assert_array_equal(reloaded.generate_images(6, seed=2), model.generate_images(6, seed=2))
+  # sample_run reads it like any run; the export refuses to overwrite.
+  written = sample.sample_run(slim, out=str(tmp_path / "s"), num=4, singles=1, interpolate_steps=0)
+  assert os.path.isfile(written["grid"]) and written["step"] == step
+  with pytest.raises(ValueError, match="exists"):
+    sample.export_run(model, trained_run, slim, step)
+
+
 def test_missing_run_is_one_line_exit_2(tmp_path):
   proc = subprocess.run([sys.executable, "-m", "tfgan_repro.sample", f"--workdir={tmp_path / 'nope'}"],
                         capture_output=True, text=True, timeout=120, env=ENV)

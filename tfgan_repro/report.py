@@ -195,13 +195,14 @@ def _page(paper: ledger.Paper, groups, results, verdicts, figure_index) -> str:
 
 
 def _interpolation(group, fig_dir: str):
-  from tfgan_repro import sample
-  from tfgan_repro.training import images as image_lib
-  from tfgan_repro.training.restore import load_model
-  model, _, _ = load_model(group.first.path)
+  """The strip a record keeps (tfgan_repro.results.archive), else one drawn from the newest checkpoint."""
+  from tfgan_repro.results import archive
   name = f"{group.slug}_interpolation.png"
-  image_lib.save_png(image_lib.grid(sample.interpolation_images(model, rows=4, steps=8, seed=0), columns=8),
-                     os.path.join(fig_dir, name))
+  kept = group.first.newest_sample("interpolation")
+  if kept:
+    shutil.copyfile(kept, os.path.join(fig_dir, name))
+  else:
+    archive.interpolation_png(group.first.path, os.path.join(fig_dir, name))
   return name
 
 
@@ -215,7 +216,7 @@ def make_figures(groups, fig_dir: str, interpolations: bool = True) -> List[Figu
     names = [figures.losses(g, fig_dir), figures.copy_samples(g, fig_dir)]
     if str(g.config.get("model", "")).startswith("began"):
       names.append(figures.began_dynamics(g, fig_dir))
-    if interpolations and g.first.step is not None:
+    if interpolations and (g.first.newest_sample("interpolation") or g.first.step is not None):
       try:
         names.append(_interpolation(g, fig_dir))
       except Exception as e:  # noqa: BLE001 -- one unloadable checkpoint must not stop the whole report

@@ -2,13 +2,17 @@ r"""Samples any checkpoint of a run: a grid, a latent interpolation strip, singl
 exported as a `.keras` file or a SavedModel.
 
   python -m tfgan_repro.sample --workdir=RUN [--step=N] [--out=DIR] [--num=64] [--seed=0] [--interpolate=8]
-      [--rows=4] [--singles=16] [--method=auto|slerp|linear] [--export=keras|savedmodel]
+      [--rows=4] [--singles=16] [--method=auto|slerp|linear] [--export=keras|savedmodel|run]
 
 Writes into --out (default RUN/sampled/step_<step>): grid_seed<S>.png (the --num images of
 `model.generate_images(num, seed)`, i.e. the latents the training grids use for that seed),
 interpolation_seed<S>.png (--rows rows of --interpolate images each), singles/seed<S>_<i>.png (the first
 --singles grid images, one file each) and generator.keras or generator_savedmodel/. An export is reloaded
 and must reproduce the generator's outputs, else the command fails.
+
+--export=run writes run/: a slim run directory (config.json, run_info.jsonl, scores.jsonl and a checkpoint of
+the generator and its sampling state only, without discriminators and optimizer slots) that `sample`,
+`evaluate` and `load_model` read like the full run. checkpoints/shipped/ holds one made this way.
 
 Interpolation, --method=auto: spherical (slerp) for N(0, 1) latents -- a straight line between two Gaussian
 samples passes near norm sqrt(d/2) at its middle, far from the shell of radius ~sqrt(d) that holds almost
@@ -26,7 +30,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TF's start-up chatter
 import numpy as np  # noqa: E402
 
 METHODS = ("auto", "slerp", "linear")
-EXPORTS = ("", "keras", "savedmodel")
+EXPORTS = ("", "keras", "savedmodel", "run")
 
 
 def interpolate(z0, z1, steps: int, method: str = "linear") -> np.ndarray:
@@ -115,6 +119,40 @@ def export_generator(model, path: str, fmt: str, seed: int = 0, atol: float = 1e
   return path
 
 
+def _generator_state(model) -> dict:
+  """The checkpoint items sampling needs: everything but discriminators and optimizers."""
+  return {k: v for k, v in model.checkpoint_items().items() if "optimizer" not in k and "discriminator" not in k}
+
+
+def export_run(model, workdir: str, out: str, step: int, seed: int = 0, atol: float = 1e-6) -> str:
+  """Writes the slim run directory `out` (see the module docstring), reloads it with `load_model` and checks
+  it reproduces 4 generator outputs within `atol`."""
+  import json
+  import shutil
+  import tensorflow as tf
+  from tfgan_repro.training.restore import load_model
+  if os.path.exists(out):
+    raise ValueError(f"{out} exists; choose a new --out (an export never overwrites).")
+  os.makedirs(out)
+  for name in ("config.json", "run_info.jsonl", "scores.jsonl"):
+    if os.path.isfile(os.path.join(workdir, name)):
+      shutil.copyfile(os.path.join(workdir, name), os.path.join(out, name))
+  with open(os.path.join(out, "run_info.jsonl"), "a") as f:
+    f.write(json.dumps({"event": "slim export", "source": os.path.abspath(workdir), "step": step,
+                        "command": "python -m tfgan_repro.sample " + " ".join(sys.argv[1:])}) + "\n")
+  manager = tf.train.CheckpointManager(tf.train.Checkpoint(**_generator_state(model)), os.path.join(out, "ckpt"),
+                                       max_to_keep=1, checkpoint_name="ckpt")
+  manager.save(checkpoint_number=step)
+  reloaded, _, reloaded_step = load_model(out)
+  z = model.fixed_latents(4, seed)
+  want, got = generator_outputs(model.generator, z), generator_outputs(reloaded.generator, z)
+  worst = max(float(np.max(np.abs(a - b))) for a, b in zip(want, got))
+  if reloaded_step != step or not worst <= atol:
+    raise RuntimeError(f"The slim run {out} does not reproduce the checkpoint (step {reloaded_step} vs {step}, "
+                       f"max |difference| {worst:.3g}).")
+  return out
+
+
 def sample_run(workdir: str, *, step=None, out: str = "", num: int = 64, seed: int = 0, interpolate_steps: int = 8,
                rows: int = 4, singles: int = 16, method: str = "auto", export: str = "", load_model=None) -> dict:
   """Writes the files described in the module docstring; returns {kind: path or [paths]}."""
@@ -127,7 +165,7 @@ def sample_run(workdir: str, *, step=None, out: str = "", num: int = 64, seed: i
   if singles > num:
     raise ValueError(f"--singles={singles} exceeds --num={num}: singles are the first images of the grid.")
   if export not in EXPORTS:
-    raise ValueError(f"--export must be one of keras, savedmodel (or empty); got {export!r}.")
+    raise ValueError(f"--export must be one of keras, savedmodel, run (or empty); got {export!r}.")
   if load_model is None:
     from tfgan_repro.training.restore import load_model
   model, _, step = load_model(workdir, step)
@@ -146,7 +184,9 @@ def sample_run(workdir: str, *, step=None, out: str = "", num: int = 64, seed: i
     path = os.path.join(out, "singles", f"seed{seed}_{i:04d}.png")
     image_lib.save_png(image_lib.to_uint8(images[i]), path)
     written["singles"].append(path)
-  if export:
+  if export == "run":
+    written["export"] = export_run(model, workdir, os.path.join(out, "run"), step, seed)
+  elif export:
     name = "generator.keras" if export == "keras" else "generator_savedmodel"
     written["export"] = export_generator(model, os.path.join(out, name), export, seed)
   return written
@@ -164,7 +204,8 @@ def define_flags():
   flags.DEFINE_integer("rows", 4, "Interpolation rows (pairs of end points).")
   flags.DEFINE_integer("singles", 16, "Single PNGs: the first N grid images.")
   flags.DEFINE_enum("method", "auto", list(METHODS), "auto: slerp for normal latents, linear for uniform.")
-  flags.DEFINE_enum("export", "", list(EXPORTS), "Export the generator: keras (.keras) or savedmodel.")
+  flags.DEFINE_enum("export", "", list(EXPORTS), "Export the generator: keras (.keras), savedmodel, or run (a slim "
+                    "run directory that sample and evaluate read).")
 
 
 def main(argv):

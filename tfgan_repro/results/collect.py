@@ -120,13 +120,20 @@ def read_scalars(tb_dir: str) -> Dict[str, List[Tuple[int, float]]]:
 
 
 def read_run(path: str) -> Run:
+  """A run directory, or its record (tfgan_repro.results.archive: scalars.json and archive.json stand in for
+  tb/ and ckpt/)."""
   config = json.loads(open(os.path.join(path, "config.json")).read())
   sample_dir = os.path.join(path, "samples")
   samples = sorted(os.path.join(sample_dir, f) for f in os.listdir(sample_dir)
                    if f.endswith(".png")) if os.path.isdir(sample_dir) else []
+  step, scalars = checkpoint_step(path), read_scalars(os.path.join(path, "tb"))
+  record = os.path.join(path, "archive.json")
+  if os.path.isfile(record):
+    step = step if step is not None else json.loads(open(record).read()).get("checkpoint_step")
+    with open(os.path.join(path, "scalars.json")) as f:
+      scalars = scalars or {tag: [(int(s), float(v)) for s, v in points] for tag, points in json.load(f).items()}
   return Run(_display(path), config, _jsonl(os.path.join(path, "run_info.jsonl")),
-             _jsonl(os.path.join(path, "scores.jsonl")), checkpoint_step(path),
-             read_scalars(os.path.join(path, "tb")), samples)
+             _jsonl(os.path.join(path, "scores.jsonl")), step, scalars, samples)
 
 
 def find_runs(globs=DEFAULT_GLOBS) -> List[Run]:

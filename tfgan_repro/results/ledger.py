@@ -77,6 +77,8 @@ class Claim:
 
   kind: "final" compares the last evaluations; "curve" the evaluations over training steps; "figure" is
   qualitative (answered by a figure, not a number).
+  a_where / b_where: ((field, value), ...) a run group must have, to tell apart runs of one preset
+  (e.g. the two learning-rate readings of BEGAN-skip, or gamma 0.3 against 0.7).
   """
   id: str
   paper: str
@@ -87,6 +89,8 @@ class Claim:
   relation: str
   b: str
   kind: str = "final"
+  a_where: tuple = ()
+  b_where: tuple = ()
 
 
 GRAPH = "--inception_graph=PATH/classify_image_graph_def.pb"
@@ -167,7 +171,7 @@ def _seed000():
   return out
 
 
-IGAN_SYSTEMS = (("IGAN", "igan"), ("IGAN_v2", "igan_v2"), ("WGAN-GP", "wgan_gp"), ("DCGAN", ""))
+IGAN_SYSTEMS = (("IGAN", "igan"), ("IGAN_v2", "igan_v2"), ("WGAN-GP", "wgan_gp"), ("DCGAN", "dcgan"))
 
 
 def _seed001():
@@ -176,21 +180,21 @@ def _seed001():
               "generated, 96x96; Table 1's values are not in the text")
   for dataset in ("mnist", "fashion_mnist", "celeba", "lsun"):
     for system, model in IGAN_SYSTEMS:
-      preset = f"{model}_{dataset}_96" if model else ""
+      preset = f"{model}_{dataset}_96"
       evaluate = f"--network=ttur_graph {GRAPH} --metrics=fid --num_real=10000 --num_fake=10000"
       here = (command(preset, dataset, "--network=classifier --metrics=fid --num_real=10000 --num_fake=10000")
-              if dataset == "fashion_mnist" and preset else "")
+              if dataset == "fashion_mnist" else "")
       blocker = _blocker(dataset, NO_GRAPH)
       note = ""
-      if not preset:
-        blocker = ("no 96x96 DCGAN here: our DCGAN makes sides 8..256 from a 4x4 start (powers of two) and seed "
-                   "001 gives no layers for its DCGAN; " + blocker)
+      if model == "dcgan":
+        note = ("seed 001 gives no layers for its DCGAN: ours is Radford et al.'s network from a 6x6 start "
+                "(dcgan_celeba_96)")
       if model == "igan_v2" and dataset in ("mnist", "fashion_mnist"):
         note = ("the preset trains on classes 0,7 (decision); its real reference is the whole split, which "
                 "penalises the two-class model")
-      out.append(Entry(f"s001-{dataset}96-fid-{model or 'dcgan'}", "seed001", 4, system, dataset, 96, "fid",
+      out.append(Entry(f"s001-{dataset}96-fid-{model}", "seed001", 4, system, dataset, 96, "fid",
                        None, "values not in text", protocol, preset, "ttur_graph",
-                       command(preset, dataset, evaluate) if preset else "", blocker,
+                       command(preset, dataset, evaluate), blocker,
                        substitute="classifier" if here else "", substitute_command=here, note=note,
                        n_fake=10000, n_real=10000))
   return out
@@ -241,14 +245,29 @@ CLAIMS = (
     Claim("c000-fmnist-is-curve", "seed000", "On Fashion-MNIST BEGAN-skip's IS is above BEGAN's, still rising at "
           "100k iterations", "seed 000 Fig. 9b", "is", "began_skip_fashion_mnist_32", ">", "began_fashion_mnist_32",
           "curve"),
+    Claim("c000-fmnist-fid-curve-literal", "seed000", "As c000-fmnist-fid-curve, with seed 000 §2's learning "
+          "rates as written (G 1e-3, D 4e-3: --lr_reading=ttur_literal)", "seed 000 Fig. 9a, §2", "fid",
+          "began_skip_fashion_mnist_32", "<", "began_fashion_mnist_32", "curve",
+          a_where=(("lr_reading", "ttur_literal"),)),
+    Claim("c000-fmnist-is-curve-literal", "seed000", "As c000-fmnist-is-curve, with seed 000 §2's learning "
+          "rates as written (--lr_reading=ttur_literal)", "seed 000 Fig. 9b, §2", "is",
+          "began_skip_fashion_mnist_32", ">", "began_fashion_mnist_32", "curve",
+          a_where=(("lr_reading", "ttur_literal"),)),
     Claim("c000-gamma", "seed000", "gamma 0.3 gives more uniform, less diverse samples than gamma 0.7",
           "seed 000 Fig. 4", "", "began_skip_celeba_64", "~", "began_skip_celeba_64", "figure"),
+    Claim("c000-gamma-fmnist-figure", "seed000", "gamma 0.3 gives more uniform, less diverse samples than gamma "
+          "0.7 (seed 000 shows it on CelebA; here on Fashion-MNIST)", "seed 000 Fig. 4", "",
+          "began_skip_fashion_mnist_32", "~", "began_skip_fashion_mnist_32", "figure"),
+    Claim("c000-gamma-fmnist-is", "seed000", "Less diverse at gamma 0.3 than at 0.7, read as a lower classifier "
+          "IS (the IS rewards samples spread over the classes; our proxy, not the paper's test)",
+          "seed 000 Fig. 4", "is", "began_skip_fashion_mnist_32", "<", "began_skip_fashion_mnist_32",
+          a_where=(("gamma", 0.3),), b_where=(("gamma", 0.7),)),
 ) + tuple(
-    # DCGAN, the other baseline, has no 96x96 preset (see the seed 001 DCGAN entries).
-    Claim(f"c001-igan-{ds}-wgan_gp", "seed001", f"IGAN beats WGAN-GP on {label} (\"IGAN performs excellently on "
-          "simple and complex datasets\")", "seed 001 §3.5.2", "fid", f"igan_{ds}_96", "<", f"wgan_gp_{ds}_96")
+    Claim(f"c001-igan-{ds}-{rival}", "seed001", f"IGAN beats {name} on {label} (\"IGAN performs excellently on "
+          "simple and complex datasets\")", "seed 001 §3.5.2", "fid", f"igan_{ds}_96", "<", f"{rival}_{ds}_96")
     for ds, label in (("mnist", "MNIST"), ("fashion_mnist", "Fashion-MNIST"), ("celeba", "CelebA"),
                       ("lsun", "LSUN bedroom"))
+    for rival, name in (("wgan_gp", "WGAN-GP"), ("dcgan", "DCGAN"))
 ) + tuple(
     Claim(f"c001-v2-{ds}", "seed001", text.format(label), "seed 001 §3.5.2", "fid", "igan_v2_" + ds + "_96", rel,
           "igan_" + ds + "_96")
@@ -292,13 +311,13 @@ class Verdict:
   evidence: str
 
 
-def group_for(preset: str, groups):
-  """The group that stands for `preset`: full-size runs only; runs faithful to the preset first, then the
-  most trained, the most seeds."""
-  found = [g for g in groups if g.preset == preset and not g.tiny]
+def group_for(preset: str, groups, where=()):
+  """The group that stands for `preset` (with the config values in `where`): full-size runs only; the fewest
+  deviations from the preset first, then the most trained, the most seeds."""
+  found = [g for g in groups if g.preset == preset and not g.tiny and all(g.config.get(k) == v for k, v in where)]
   if not found:
     return None
-  return min(found, key=lambda g: (bool(g.deviations), -max(s or 0 for s in g.steps), -len(g.runs), g.slug))
+  return min(found, key=lambda g: (len(g.deviations), -max(s or 0 for s in g.steps), -len(g.runs), g.slug))
 
 
 def pick_score(scores, metric: str, prefer=PREFERRED_NETWORKS):
@@ -317,9 +336,10 @@ def _dataset(preset: str) -> str:
   return presets.load(preset).dataset
 
 
-def why_missing(preset: str) -> str:
+def why_missing(preset: str, where=()) -> str:
   reason = NO_DATA.get(_dataset(preset), "")
-  return f"no run of {preset}" + (f": {reason}" if reason else " yet (runnable here)")
+  flags = "".join(f" --{k}={v}" for k, v in where)
+  return f"no run of {preset}{flags}" + (f": {reason}" if reason else " yet (runnable here)")
 
 
 def preset_command(preset: str) -> str:
@@ -365,22 +385,27 @@ def _callback_samples(group, metric: str, network: str) -> set:
           if r.get("source") == "training callback" and r.get("metric") == metric and r.get("network") == network}
 
 
+def _side(preset: str, where) -> str:
+  return preset + (f" ({', '.join(f'{k}={v}' for k, v in where)})" if where else "")
+
+
 def judge(claim: Claim, groups, figure_names=()) -> Verdict:
   """Answers `claim` from our runs (the same protocol on both sides, or no answer)."""
   from tfgan_repro.results import collect
-  ga, gb = group_for(claim.a, groups), group_for(claim.b, groups)
+  ga, gb = group_for(claim.a, groups, claim.a_where), group_for(claim.b, groups, claim.b_where)
   if claim.kind == "figure":
-    shown = [f for f in figure_names if f.startswith("gamma_")]
+    shown = [f for f in figure_names if f.startswith(f"gamma_{claim.a}")]
     if shown:
       return Verdict("qualitative", "see " + ", ".join(f"figures/{f}" for f in shown)
-                     + " (sample grids side by side, judged by eye; the paper's Fig. 4 is CelebA 64)")
+                     + " (sample grids side by side, judged by eye)")
     return Verdict("not run here", f"needs runs differing only in gamma ({why_missing(claim.a)} with --gamma=0.3 "
                    "and --gamma=0.7)")
-  missing = [p for p, g in ((claim.a, ga), (claim.b, gb)) if g is None]
+  missing = [(p, where) for p, g, where in ((claim.a, ga, claim.a_where), (claim.b, gb, claim.b_where))
+             if g is None]
   if missing:
-    runnable = all(not NO_DATA.get(_dataset(p), "") for p in missing)
+    runnable = all(not NO_DATA.get(_dataset(p), "") for p, _ in missing)
     return Verdict("not run yet" if runnable else "not run here",
-                   "; ".join(dict.fromkeys(why_missing(p) for p in missing)))
+                   "; ".join(dict.fromkeys(why_missing(p, where) for p, where in missing)))
   if claim.kind == "curve":
     for network in sorted(collect.curve_networks([ga, gb], claim.metric),
                           key=lambda n: PREFERRED_NETWORKS.index(n) if n in PREFERRED_NETWORKS else 9):
@@ -398,7 +423,8 @@ def judge(claim: Claim, groups, figure_names=()) -> Verdict:
       status = ("inconclusive (1 seed)" if n < 2 else "supported" if share >= 0.8 else
                 "contradicted" if share <= 0.2 else "inconclusive (curves cross)")
       last = common[-1]
-      return Verdict(status, f"{claim.a} {claim.relation} {claim.b} at {len(better)}/{len(common)} common "
+      return Verdict(status, f"{_side(claim.a, claim.a_where)} {claim.relation} {_side(claim.b, claim.b_where)} "
+                     f"at {len(better)}/{len(common)} common "
                      f"evaluation steps (up to step {last}: {collect.fmt(ca[last][0])} vs {collect.fmt(cb[last][0])}), "
                      f"n={len(ga.runs)}/{len(gb.runs)} seeds{_notes(network, ga, gb)}")
     return Verdict("not scored", "no in-training evaluations common to both runs (train with --eval_every)")
@@ -410,6 +436,7 @@ def judge(claim: Claim, groups, figure_names=()) -> Verdict:
                    "(python -m tfgan_repro.evaluate on each run)")
   a, b = sa[common.protocol], sb[common.protocol]
   status = _compare(claim, a.mean, a.std, a.n, b.mean, b.std, b.n)
-  return Verdict(status, f"{claim.a}: {collect.format_score(a)} vs {claim.b}: {collect.format_score(b)}; "
+  return Verdict(status, f"{_side(claim.a, claim.a_where)}: {collect.format_score(a)} vs "
+                 f"{_side(claim.b, claim.b_where)}: {collect.format_score(b)}; "
                  f"{common.protocol.describe()}, step {'/'.join(map(str, sorted(set(a.steps + b.steps))))}"
                  f"{_notes(common.protocol.network, ga, gb)}")

@@ -1,0 +1,99 @@
+r"""Compact, committable records of run directories, so `results/` can be regenerated from a clean checkout.
+
+  python -m tfgan_repro.results.archive --runs='checkpoints/*-s[0-9]' [--out=results/runs]
+  python -m tfgan_repro.report --runs='results/runs/*'
+
+A run directory holds checkpoints (megabytes each) and TensorBoard event files with images; the report needs
+neither. The record of a run keeps what the report reads, nothing else:
+  config.json, run_info.jsonl, scores.jsonl   copied unchanged
+  scalars.json                                the TensorBoard scalars, {tag: [[step, value], ...]}
+  archive.json                                the newest checkpoint's step and where the record came from
+  samples/                                    for the first seed of each group (the one the report shows): the
+                                              newest sample and reconstruction grids and a latent
+                                              interpolation strip drawn from the newest checkpoint
+`tfgan_repro.results.collect` reads a record like the run directory it came from, so a report from records
+has the numbers, curves and figures of a report from the runs. Re-archiving a run replaces its record.
+"""
+import json
+import os
+import shutil
+import sys
+from typing import List
+
+from tfgan_repro.results import collect
+
+ARCHIVE_FILE = "archive.json"
+SCALARS_FILE = "scalars.json"
+COPIED = ("config.json", "run_info.jsonl", "scores.jsonl")
+
+
+def interpolation_png(run_path: str, out_path: str) -> str:
+  """A 4 x 8 latent interpolation strip of the run's newest checkpoint (tfgan_repro.sample's paths)."""
+  from tfgan_repro import sample
+  from tfgan_repro.training import images as image_lib
+  from tfgan_repro.training.restore import load_model
+  model, _, _ = load_model(run_path)
+  image_lib.save_png(image_lib.grid(sample.interpolation_images(model, rows=4, steps=8, seed=0), columns=8),
+                     out_path)
+  return out_path
+
+
+def archive_run(run: collect.Run, out_dir: str, with_samples: bool) -> str:
+  """Writes the record of `run` to out_dir/<run directory name>/ and returns that path."""
+  dest = os.path.join(out_dir, os.path.basename(os.path.normpath(run.path)))
+  if os.path.realpath(dest) == os.path.realpath(run.path):
+    raise ValueError(f"{run.path} is already a record in {out_dir}.")
+  if os.path.isdir(dest):
+    shutil.rmtree(dest)
+  os.makedirs(dest)
+  for name in COPIED:
+    src = os.path.join(run.path, name)
+    if os.path.isfile(src):
+      shutil.copyfile(src, os.path.join(dest, name))
+  with open(os.path.join(dest, SCALARS_FILE), "w") as f:
+    json.dump({tag: [[s, v] for s, v in points] for tag, points in run.scalars.items()}, f, sort_keys=True)
+  with open(os.path.join(dest, ARCHIVE_FILE), "w") as f:
+    json.dump({"checkpoint_step": run.step, "source": os.path.abspath(run.path)}, f, sort_keys=True, indent=1)
+  if with_samples:
+    os.makedirs(os.path.join(dest, "samples"))
+    for name in ("samples", "reconstructions"):
+      newest = run.newest_sample(name)
+      if newest:
+        shutil.copyfile(newest, os.path.join(dest, "samples", os.path.basename(newest)))
+    if run.step is not None and os.path.isdir(os.path.join(run.path, "ckpt")):
+      try:
+        interpolation_png(run.path, os.path.join(dest, "samples", f"interpolation_{run.step:07d}.png"))
+      except Exception as e:  # noqa: BLE001 -- an unloadable checkpoint costs the strip, not the record
+        print(f"archive: warning: no interpolation for {run.path}: {type(e).__name__}: {e}", file=sys.stderr)
+  return dest
+
+
+def archive(globs, out_dir: str) -> List[str]:
+  runs = [r for r in collect.find_runs(globs) if not r.tiny]
+  shown = {g.first.path for g in collect.group_runs(runs)}
+  os.makedirs(out_dir, exist_ok=True)
+  return [archive_run(r, out_dir, r.path in shown) for r in runs]
+
+
+def main(argv):
+  from absl import app, flags
+  if len(argv) > 1:
+    raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
+  globs = [g for g in flags.FLAGS.runs.split(",") if g]
+  try:
+    written = archive(globs, flags.FLAGS.out)
+  except (ValueError, FileNotFoundError) as e:
+    print(f"archive: error: {e}", file=sys.stderr)
+    sys.exit(2)
+  if not written:
+    print(f"archive: error: no run directory (with config.json) matches {', '.join(globs)}.", file=sys.stderr)
+    sys.exit(2)
+  for path in written:
+    print(path)
+
+
+if __name__ == "__main__":
+  from absl import app, flags
+  flags.DEFINE_string("runs", "checkpoints/*", "Comma-separated globs of run directories to archive.")
+  flags.DEFINE_string("out", "results/runs", "Directory of the records.")
+  app.run(main)
