@@ -172,6 +172,10 @@ def test_runs_on_a_class_subset_are_scored_against_that_subset(tmp_path, fashion
   everything, _ = stats_lib.reference_stats(net, "fashion_mnist", **kwargs)
   assert subset.meta["classes"] == [0, 7] and everything.meta["classes"] == []
   assert "-train-c0_7-32px-" in os.path.basename(subset_path) and len(os.listdir(tmp_path)) == 2
+  # A --data_dir (say an .npz subset) never shares a cache entry with the default copy of the data set.
+  names = {stats_lib.cache_name("fashion_mnist", "train", 32, 1, net, 0, True, None, d)
+           for d in ("", "/tmp/a.npz", "/tmp/b.npz")}
+  assert len(names) == 3
   fid = lambda ref: evaluation.frechet_distance(*evaluation.feature_statistics(fakes), ref.mu, ref.sigma)
   assert fid(subset) < 0.2 * fid(everything), (fid(subset), fid(everything))
   # The training callback and evaluate_checkpoint read the subset from the run's config.

@@ -97,7 +97,10 @@ def entry_result(entry: ledger.Entry, groups) -> Dict[str, str]:
   return dict(base, ours=collect.format_score(score), protocol=score.protocol.describe(), status=status + deviating)
 
 
-def _readme(runs, groups, results, verdicts, figure_index, globs) -> str:
+DISCUSSION = "DISCUSSION.md"  # hand-written next to the generated files: what the claims' numbers do and do not support
+
+
+def _readme(runs, groups, results, verdicts, figure_index, globs, discussion: bool = False) -> str:
   out = ["# Reproduction ledger", "", HEADER, "",
          f"Inputs: {len(runs)} run director{'y' if len(runs) == 1 else 'ies'} matched by "
          f"{', '.join(f'`{g}`' for g in globs)}; input fingerprint `{collect.fingerprint(runs)}`.", "",
@@ -115,6 +118,9 @@ def _readme(runs, groups, results, verdicts, figure_index, globs) -> str:
   out += ["", "## Claims", ""]
   out += _table(["claim", "paper's statement", "source", "verdict", "evidence"],
                 [[c.id, c.text, c.source, verdicts[c.id].status, verdicts[c.id].evidence] for c in ledger.CLAIMS])
+  if discussion:
+    out += ["", f"What these verdicts support and what they do not, claim by claim: [{DISCUSSION}]({DISCUSSION}) "
+            "(written by hand from these tables, not generated)."]
   out += ["", "## Context from other studies (SPEC §8: for sanity, not targets)", ""]
   out += _table(["id", "system", "dataset", "published", "protocol"],
                 [[e.id, e.system, e.dataset, e.published_text, e.protocol] for e in ledger.CONTEXT])
@@ -250,7 +256,8 @@ def write_report(globs=collect.DEFAULT_GLOBS, out_dir: str = "results", interpol
   verdicts = {c.id: ledger.judge(c, groups, [n for fs in figure_index for n in fs.names])
               for c in ledger.CLAIMS}
   written = []
-  pages = [("README.md", _readme(runs, groups, results, verdicts, figure_index, list(globs)))]
+  pages = [("README.md", _readme(runs, groups, results, verdicts, figure_index, list(globs),
+                                 os.path.isfile(os.path.join(out_dir, DISCUSSION))))]
   pages += [(p.page, _page(p, groups, results, verdicts, figure_index)) for p in ledger.PAPERS]
   for name, text in pages:
     path = os.path.join(out_dir, name)

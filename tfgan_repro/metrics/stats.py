@@ -6,6 +6,7 @@ Besides `mu` (D,) and `sigma` (D, D) it holds `n`, `meta` (a JSON string) and up
 feature vectors for KID. TTUR / pytorch-fid stats files (only `mu`, `sigma`) load too; lacking metadata,
 they are assumed to come from the 2015 Inception graph and accepted only with --network=ttur_graph.
 """
+import hashlib
 import json
 import logging
 import os
@@ -77,10 +78,13 @@ def check_compatible(stats: Stats, network: FeatureNetwork, source: str = "") ->
 
 
 def cache_name(dataset: str, split: str, resolution: int, channels: int, network: FeatureNetwork,
-               num_images: int, quantize: bool, classes=None) -> str:
+               num_images: int, quantize: bool, classes=None, data_dir: str = "") -> str:
+  """Names everything that changes the statistics; a --data_dir (e.g. an .npz subset of the data set) adds a
+  hash of its absolute path, so it never shares an entry with the data set's default copy."""
   n = num_images if num_images else "all"
   kept = f"-c{'_'.join(map(str, classes))}" if classes else ""
-  return (f"{dataset}-{split}{kept}-{resolution}px-{channels}ch-{network.name}-{network.weight_hash}-n{n}"
+  source = f"-d{hashlib.sha256(os.path.abspath(data_dir).encode()).hexdigest()[:8]}" if data_dir else ""
+  return (f"{dataset}{source}-{split}{kept}-{resolution}px-{channels}ch-{network.name}-{network.weight_hash}-n{n}"
           f"{'-uint8' if quantize else ''}.npz")
 
 
@@ -114,7 +118,8 @@ def reference_stats(network: FeatureNetwork, dataset: str, *, split: str = "trai
   channels = channels or datasets.get_info(dataset).channels
   classes = parse_classes(classes)
   path = os.path.join(cache_dir or default_cache_dir(),
-                      cache_name(dataset, split, resolution, channels, network, num_images, quantize, classes))
+                      cache_name(dataset, split, resolution, channels, network, num_images, quantize, classes,
+                                 data_dir))
   if os.path.isfile(path):
     stats = load_stats(path)
     check_compatible(stats, network, path)
