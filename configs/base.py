@@ -31,6 +31,9 @@ def get_config() -> ml_collections.ConfigDict:
   c.eval_samples = 1000
   c.eval_network = "classifier"
   c.eval_metrics = "fid"      # comma-separated: fid, is
+  c.eval_weights = ""         # local weight file of eval_network: TTUR's classify_image_graph_def.pb
+                              # (ttur_graph, the paper-comparable curve), the Keras InceptionV3 .h5
+                              # (keras_inception) or a classifier .keras; "" = the network's default location
   return c
 
 

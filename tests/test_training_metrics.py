@@ -1,6 +1,7 @@
 """The in-training score curve: `--eval_every` logs a Fréchet distance to TensorBoard and scores.jsonl."""
 import json
 
+import pytest
 import tensorflow as tf
 
 from tfgan_repro.training import loop
@@ -22,3 +23,24 @@ def test_eval_every_logs_fid_curve(tmp_path, fashion_dir):
           values[event.step] = float(tf.make_ndarray(v.tensor))
   assert sorted(values) == [1, 2]
   assert abs(values[2] - records[1]["value"]) < 1e-3 * max(1.0, records[1]["value"])
+
+
+def test_eval_weights_names_the_feature_network_file(tmp_path, fashion_dir):
+  # The curve network's weights come from --eval_weights: here a copy of the shipped classifier; a missing
+  # file stops the run before training with the error that says how to get it.
+  import shutil
+  from tfgan_repro.metrics.features import classifier
+  copy = tmp_path / "mine" / "classifier.keras"
+  copy.parent.mkdir()
+  shutil.copyfile(classifier.default_path("fashion_mnist"), copy)
+  config = tiny_config("dcgan_fashion_mnist_32", steps=1, eval_every=1, eval_samples=8, eval_weights=str(copy))
+  loop.train(config, str(tmp_path / "run"))
+  record = json.loads((tmp_path / "run" / "scores.jsonl").read_text().splitlines()[0])
+  assert record["network"] == "classifier" and record["value"] > 0
+  copy.write_bytes(b"not a zip")  # the same path, now unreadable: the run must read --eval_weights, not the default
+  with pytest.raises(ValueError, match="mine/classifier.keras"):
+    loop.train(config, str(tmp_path / "run1"))
+  config = tiny_config("dcgan_fashion_mnist_32", steps=1, eval_every=1, eval_samples=8, eval_network="ttur_graph",
+                       eval_weights=str(tmp_path / "nope.pb"))
+  with pytest.raises(FileNotFoundError, match="nope.pb"):
+    loop.train(config, str(tmp_path / "run2"))

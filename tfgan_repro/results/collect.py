@@ -23,7 +23,7 @@ DEFAULT_GLOBS = ("checkpoints/*",)
 # 100k-step run are different experiments).
 RUN_CONTROL = frozenset({
     "seed", "preset", "log_every", "sample_every", "ckpt_every", "keep_checkpoints", "num_samples", "data_dir",
-    "strategy", "deterministic", "eval_every", "eval_samples", "eval_network", "eval_metrics"})
+    "strategy", "deterministic", "eval_every", "eval_samples", "eval_network", "eval_metrics", "eval_weights"})
 CALLBACK_SOURCE = "training callback"
 _CKPT = re.compile(r"^ckpt-(\d+)\.index$")
 

@@ -159,10 +159,11 @@ def _seed000():
     for system, preset in (("BEGAN", "began_fashion_mnist_32"), ("BEGAN-skip+TTUR", "began_skip_fashion_mnist_32")):
       here = command(preset, "fashion_mnist", "--network=classifier --metrics=fid,is --num_fake=10000",
                      train=" --eval_every=2000 --eval_samples=1000 --eval_metrics=fid,is")
-      # The training callback cannot load TTUR's graph: keep every 5k-step checkpoint and score each.
+      # The curve is scored during training with TTUR's graph; the final checkpoint again on 10k samples.
       paper_cmd = command(preset, "fashion_mnist", f"--network=ttur_graph {GRAPH} --metrics={metric} "
-                          "--num_fake=10000", train=" --ckpt_every=5000 --keep_checkpoints=21",
-                          steps="$(seq 5000 5000 100000)")
+                          "--num_fake=10000", train=" --eval_every=5000 --eval_samples=10000 "
+                          "--eval_network=ttur_graph --eval_weights=PATH/classify_image_graph_def.pb "
+                          f"--eval_metrics={metric}")
       out.append(Entry(f"s000-fmnist32-{metric}curve-{preset.split('_fashion')[0]}", "seed000", 3, system,
                        "fashion_mnist", 32, metric, None, f"curve: BEGAN-skip {claim} BEGAN",
                        curve.format(m=metric.upper(), p=panel), preset, "ttur_graph", paper_cmd,

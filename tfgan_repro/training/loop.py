@@ -57,7 +57,11 @@ def channels_of(config) -> int:
 def _metric_callback(config, run: Path):
   from tfgan_repro.metrics import callback as metric_callback
   from tfgan_repro.metrics.features import make_feature_network
-  network = make_feature_network(config.eval_network, dataset=config.dataset)
+  weights = config.get("eval_weights", "")
+  files = {"ttur_graph": "inception_graph", "keras_inception": "inception_weights", "classifier": "classifier"}
+  network = make_feature_network(config.eval_network, dataset=config.dataset,
+                                 **({files[config.eval_network]: weights} if weights and config.eval_network in files
+                                    else {}))
   return metric_callback.make_fid_callback(
       config, network=network, every_steps=config.eval_every, num_samples=config.eval_samples,
       log_dir=str(run / "tb"), jsonl_path=str(run / "scores.jsonl"),

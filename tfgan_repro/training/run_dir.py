@@ -16,7 +16,7 @@ import tfgan_repro
 
 # Fields that may change between an interrupted run and its resumption without changing what is trained.
 RESUMABLE_FIELDS = {"steps", "log_every", "sample_every", "ckpt_every", "keep_checkpoints", "num_samples",
-                    "data_dir", "strategy", "eval_every", "eval_samples"}
+                    "data_dir", "strategy", "eval_every", "eval_samples", "eval_weights"}
 
 
 class RunDirError(ValueError):
