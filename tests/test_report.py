@@ -15,7 +15,9 @@ from tfgan_repro import presets, report
 from tfgan_repro.results import collect, ledger
 from tfgan_repro.training import images
 
-SPEC = Path("/work/shared/SPEC.md")
+# ../shared beside the checkout (as CI places it), else the development machine's copy.
+SPEC = next((p for p in (Path(__file__).resolve().parents[2] / "shared" / "SPEC.md", Path("/work/shared/SPEC.md"))
+             if p.is_file()), Path("/work/shared/SPEC.md"))
 NET = {"network": "classifier", "weights": "classifier.keras", "weights_sha256": "47130db65780",
        "paper_comparable": False, "feature_dim": 128, "resize": "bilinear"}
 

@@ -153,7 +153,7 @@ def _readme(runs, groups, results, verdicts, figure_index, globs, discussion: bo
 
 
 def _page(paper: ledger.Paper, groups, results, verdicts, figure_index) -> str:
-  out = [f"# {paper.key}: {paper.title}", "", f"Source: `/work/shared/seeds/{paper.source}`. {HEADER}", "",
+  out = [f"# {paper.key}: {paper.title}", "", f"Source: `../shared/seeds/{paper.source}` (beside the repository). {HEADER}", "",
          "[Back to the ledger](README.md)", "", "## Published numbers", ""]
   entries = ledger.entries_of(paper.key)
   if not entries:

@@ -1,7 +1,7 @@
 """SPEC §8 as data: every published number, the paper's protocol, the preset and command that would reproduce
 it, and why it cannot run on this machine; plus the papers' comparative claims our runs can answer.
 
-`SPEC_ROWS` copies SPEC §8's table cell for cell (tests/test_report.py checks it against /work/shared/SPEC.md);
+`SPEC_ROWS` copies SPEC §8's table cell for cell (tests/test_report.py checks it against ../shared/SPEC.md);
 each row expands into one `Entry` per number (or per system where the text gives no values). `CONTEXT` holds
 the "context from other studies" numbers of §8: sanity checks, not targets.
 The end of the file pairs the ledger with collected runs: `group_for` (the run group standing for a preset),
@@ -27,7 +27,7 @@ class Paper:
   key: str
   page: str       # results/<page>
   title: str
-  source: str     # /work/shared/seeds/<file>
+  source: str     # ../shared/seeds/<file>, beside the repository
 
 
 PAPERS = (
