@@ -31,7 +31,7 @@ mkdir -p "$LOGS"
 EVAL="--eval_every=50 --eval_samples=2000 --eval_metrics=fid,is --log_every=25 --keep_checkpoints=1"
 BEGAN="--dataset=fashion_mnist --width=16 --batch_size=16 --steps=600 --sample_every=200 --ckpt_every=200 $EVAL --eval_every=100"
 DCGAN32="--dataset=fashion_mnist --batch_size=64 --steps=300 --sample_every=100 --ckpt_every=100 $EVAL"
-AT96="--dataset=fashion_mnist --classes=0,7 --g_width=16 --steps=200 --sample_every=100 --ckpt_every=100 $EVAL"
+AT96="--dataset=fashion_mnist --classes=0,7 --g_width=16 --steps=200 --sample_every=100 --ckpt_every=100 --num_samples=16 $EVAL"
 
 jobs_list() {  # "<run directory name> <flags>", in the order they should run (A/B partners side by side)
   for s in $SEEDS; do
