@@ -89,20 +89,27 @@ def metric_curves(groups: List[collect.Group], metric: str, network: str, out_di
   curves = [(g, c) for g, c in curves if c]
   if not curves:
     return None
-  fig, ax = plt.subplots(figsize=(7, 4))
+  # Deviations every curve shares go under the title once; each legend entry names only its own.
+  shared = set.intersection(*(set(g.deviations) for g, _ in curves))
+  legend_rows = len(curves)
+  fig, ax = plt.subplots(figsize=(7, 3.6 + 0.22 * legend_rows))
   for g, c in curves:
     steps = np.array([s for s, *_ in c])
     mean = np.array([m for _, m, _, _ in c])
     std = np.array([s if s is not None else 0.0 for _, _, s, _ in c])
-    ax.plot(steps, mean, marker="o", ms=2.5, lw=1.2, label=f"{g.label} (n={len(g.runs)})")
+    own = [d for d in g.deviations if d not in shared]
+    label = g.preset + (f" [{'; '.join(own)}]" if own else "") + f" (n={len(g.runs)})"
+    ax.plot(steps, mean, marker="o", ms=2.5, lw=1.2, label=label)
     if len(g.runs) > 1:
       ax.fill_between(steps, mean - std, mean + std, alpha=0.2, lw=0)
   ax.set_xlabel("step")
   ax.set_ylabel(f"{metric.upper()} ({network})")
   ax.grid(alpha=0.3)
-  ax.legend(fontsize=7)
+  ax.legend(fontsize=6.5, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1, frameon=False)
   note = not_paper(network, metric)
-  ax.set_title(f"{metric.upper()} over training, {network}" + (f"\n{note}" if note else ""), fontsize=9)
+  common = f"\nall runs: {'; '.join(sorted(shared))}" if shared else ""
+  ax.set_title(f"{metric.upper()} over training, {network}, mean ± std over seeds" + (f"\n{note}" if note else "")
+               + common, fontsize=8)
   fig.tight_layout()
   return _save(fig, out_dir, name)
 

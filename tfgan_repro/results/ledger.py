@@ -418,15 +418,23 @@ def judge(claim: Claim, groups, figure_names=()) -> Verdict:
       if _callback_samples(ga, claim.metric, network) != _callback_samples(gb, claim.metric, network):
         # FID is biased upward for fewer samples: curves scored with different counts are not comparable.
         return Verdict("not comparable", f"the two curves use different sample counts ({network})")
-      better = [s for s in common if (ca[s][0] < cb[s][0] if claim.relation == "<" else ca[s][0] > cb[s][0])]
-      share = len(better) / len(common)
+      # A step counts for (against) the claim only where the means differ by more than the seeds' spread
+      # (std_a + std_b, as for final values); the rest are ties.
+      sign = -1.0 if claim.relation == "<" else 1.0
+      margin = {s: sign * (ca[s][0] - cb[s][0]) - ((ca[s][1] or 0.0) + (cb[s][1] or 0.0)) for s in common}
+      against = {s: -sign * (ca[s][0] - cb[s][0]) - ((ca[s][1] or 0.0) + (cb[s][1] or 0.0)) for s in common}
+      better = [s for s in common if margin[s] > 0]
+      worse = [s for s in common if against[s] > 0]
       n = min(len(ga.runs), len(gb.runs))
-      status = ("inconclusive (1 seed)" if n < 2 else "supported" if share >= 0.8 else
-                "contradicted" if share <= 0.2 else "inconclusive (curves cross)")
+      status = ("inconclusive (1 seed)" if n < 2 else "supported" if len(better) >= 0.8 * len(common) else
+                "contradicted" if len(worse) >= 0.8 * len(common) else "inconclusive (within the seeds' spread "
+                "or the curves cross)")
       last = common[-1]
+      std = lambda v: f" ± {collect.fmt(v)}" if v is not None else ""
       return Verdict(status, f"{_side(claim.a, claim.a_where)} {claim.relation} {_side(claim.b, claim.b_where)} "
-                     f"at {len(better)}/{len(common)} common "
-                     f"evaluation steps (up to step {last}: {collect.fmt(ca[last][0])} vs {collect.fmt(cb[last][0])}), "
+                     f"beyond the seeds' spread at {len(better)}/{len(common)} common evaluation steps, the "
+                     f"opposite at {len(worse)} (step {last}: {collect.fmt(ca[last][0])}{std(ca[last][1])} vs "
+                     f"{collect.fmt(cb[last][0])}{std(cb[last][1])}), "
                      f"n={len(ga.runs)}/{len(gb.runs)} seeds{_notes(network, ga, gb)}")
     return Verdict("not scored", "no in-training evaluations common to both runs (train with --eval_every)")
   sa = {s.protocol: s for s in collect.group_scores(ga) if s.protocol.metric == claim.metric}
