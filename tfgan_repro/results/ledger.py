@@ -191,8 +191,8 @@ def _seed001():
         note = ("seed 001 gives no layers for its DCGAN: ours is Radford et al.'s network from a 6x6 start "
                 "(dcgan_celeba_96)")
       if model == "igan_v2" and dataset in ("mnist", "fashion_mnist"):
-        note = ("the preset trains on classes 0,7 (decision); its real reference is the whole split, which "
-                "penalises the two-class model")
+        note = ("the preset trains on classes 0,7 (decision) and is scored against those two classes of the "
+                "real split (the reference follows --classes)")
       out.append(Entry(f"s001-{dataset}96-fid-{model}", "seed001", 4, system, dataset, 96, "fid",
                        None, "values not in text", protocol, preset, "ttur_graph",
                        command(preset, dataset, evaluate), blocker,
