@@ -70,6 +70,11 @@ def test_run_directory_records_config_and_refuses_a_different_one(tmp_path):
   assert list((workdir / "samples").glob("samples_*.png"))
   tags = event_tags(workdir / "tb")
   assert {"train/d_loss", "train/g_loss", "train/d_grad_norm", "lr/g", "lr/d", "images/samples"} <= tags
+  assert info["from_step"] == 0
+  # Rerunning the finished run trains nothing and records no start: run_info names the code that trained.
+  again = run_main("--tiny", "--model=dcgan", f"--workdir={workdir}")
+  assert again.returncode == 0 and "nothing to do" in again.stdout, again.stderr
+  assert len((workdir / "run_info.jsonl").read_text().splitlines()) == 1
 
   refused = run_main("--tiny", "--model=dcgan", "--g_lr=0.1", f"--workdir={workdir}")
   assert refused.returncode == 2 and "different config (g_lr: 0.0002 -> 0.1)" in refused.stderr

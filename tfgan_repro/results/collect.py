@@ -52,7 +52,9 @@ class Run:
 
   @property
   def commit(self) -> str:
-    return self.starts[-1].get("git_commit", "unknown") if self.starts else "unknown"
+    """The commit of the newest start that trained (other lines, e.g. a slim export's, carry none)."""
+    commits = [s["git_commit"] for s in self.starts if s.get("git_commit")]
+    return commits[-1] if commits else "unknown"
 
   @property
   def command(self) -> str:

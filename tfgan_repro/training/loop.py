@@ -86,6 +86,8 @@ def train(config, workdir: str, *, overwrite: bool = False,
   if start >= config.steps:
     print(f"{run} is already trained to step {start} (--steps={config.steps}); nothing to do.", flush=True)
     return TrainResult(start, str(run), None)
+  if chief:
+    run_dir.record_start(run, start)
 
   per_step_batch = config.batch_size * model.batches_per_step
   ds = data.make_dataset(config.dataset, config.resolution, per_step_batch, split=config.split,

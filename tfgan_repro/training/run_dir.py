@@ -65,9 +65,16 @@ def prepare(workdir: str, config, overwrite: bool = False, write: bool = True) -
   if write:
     run.mkdir(parents=True, exist_ok=True)
     cfg_path.write_text(json.dumps(new, indent=2, sort_keys=True) + "\n")
-    info = {"version": tfgan_repro.__version__, "git_commit": git_commit(), "command": command_line(),
-            "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
-    with open(run / "run_info.jsonl", "a") as f:  # one line per (re)start
-      f.write(json.dumps(info) + "\n")
-    logging.info("Run directory %s (commit %s).", run, info["git_commit"])
   return run
+
+
+def record_start(run: Path, from_step: int) -> dict:
+  """Appends one line to run_info.jsonl for a (re)start that is about to train from `from_step` (a rerun of a
+  finished run trains nothing and records nothing, so the newest line names the code that trained)."""
+  info = {"version": tfgan_repro.__version__, "git_commit": git_commit(), "command": command_line(),
+          "started": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+          "from_step": int(from_step)}
+  with open(Path(run) / "run_info.jsonl", "a") as f:
+    f.write(json.dumps(info) + "\n")
+  logging.info("Run directory %s (commit %s).", run, info["git_commit"])
+  return info
