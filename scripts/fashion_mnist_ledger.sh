@@ -16,7 +16,6 @@
 # - IGAN vs WGAN-GP vs DCGAN (seed 001 Table 1), 96x96x3: classes 0 (T-shirt) and 7 (sneaker) only, so IGAN
 #   has two discriminators; G width 16, D width 8 (IGAN: D smaller than G) or 16, 16 images per step for every
 #   model (IGAN: 8 per class), IGAN's learning-rate curve compressed 10x (decay every 100 steps), 200 steps.
-#   IGAN_v2 (two branches, stride-1 convs) on the same two classes and budget, against IGAN.
 # Every run scores itself every 50 steps on 2000 samples with the offline Fashion-MNIST classifier (FCD and
 # classifier IS: NOT the papers' Inception numbers), against the training split (of the same classes).
 # Runs resume where they stopped: rerunning the script continues unfinished runs and skips finished ones.
@@ -53,9 +52,6 @@ jobs_list() {  # "<run directory name> <flags>", in the order they should run (A
     for g in 0.3 0.7; do
       echo "began_skip_fashion_mnist_32-n16-gamma$g-s$s --model=began_skip --gamma=$g $BEGAN --seed=$s"
     done
-  done
-  for s in $SEEDS; do  # seed 001 §3.5.2: IGAN_v2 against IGAN on the simple data set
-    echo "igan_v2_fashion_mnist_96-c07-s$s --model=igan_v2 $AT96 --d_width=8 --batch_size=8 --lr_decay_steps=100 --seed=$s"
   done
 }
 

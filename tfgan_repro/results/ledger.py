@@ -386,6 +386,17 @@ def _callback_samples(group, metric: str, network: str) -> set:
           if r.get("source") == "training callback" and r.get("metric") == metric and r.get("network") == network}
 
 
+def _budget(*groups) -> str:
+  """' at 600 of 100000 steps' when the runs stopped short of their presets' steps: a verdict on early
+  training, not on the converged models the papers compare."""
+  from tfgan_repro import presets
+  short = [(max(s or 0 for s in g.steps), presets.load(g.preset).steps) for g in groups]
+  short = [(t, p) for t, p in short if t < p]
+  if not short:
+    return ""
+  return " at " + " / ".join(dict.fromkeys(f"{t} of {p}" for t, p in short)) + " steps"
+
+
 def _side(preset: str, where) -> str:
   return preset + (f" ({', '.join(f'{k}={v}' for k, v in where)})" if where else "")
 
@@ -428,7 +439,7 @@ def judge(claim: Claim, groups, figure_names=()) -> Verdict:
       n = min(len(ga.runs), len(gb.runs))
       status = ("inconclusive (1 seed)" if n < 2 else "supported" if len(better) >= 0.8 * len(common) else
                 "contradicted" if len(worse) >= 0.8 * len(common) else "inconclusive (within the seeds' spread "
-                "or the curves cross)")
+                "or the curves cross)") + _budget(ga, gb)
       last = common[-1]
       std = lambda v: f" ± {collect.fmt(v)}" if v is not None else ""
       return Verdict(status, f"{_side(claim.a, claim.a_where)} {claim.relation} {_side(claim.b, claim.b_where)} "
@@ -444,7 +455,7 @@ def judge(claim: Claim, groups, figure_names=()) -> Verdict:
     return Verdict("not scored", f"no {claim.metric.upper()} computed under one protocol for both "
                    "(python -m tfgan_repro.evaluate on each run)")
   a, b = sa[common.protocol], sb[common.protocol]
-  status = _compare(claim, a.mean, a.std, a.n, b.mean, b.std, b.n)
+  status = _compare(claim, a.mean, a.std, a.n, b.mean, b.std, b.n) + _budget(ga, gb)
   return Verdict(status, f"{_side(claim.a, claim.a_where)}: {collect.format_score(a)} vs "
                  f"{_side(claim.b, claim.b_where)}: {collect.format_score(b)}; "
                  f"{common.protocol.describe()}, step {'/'.join(map(str, sorted(set(a.steps + b.steps))))}"
