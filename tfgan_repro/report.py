@@ -53,7 +53,11 @@ def _code(text: str) -> str:
 def _steps(group) -> str:
   trained = sorted({s for s in group.steps if s is not None})
   done = "/".join(map(str, trained)) if trained else "no checkpoint"
-  target = group.config.get("steps")
+  from tfgan_repro import presets
+  try:
+    target = presets.load(group.preset.split("/")[0]).steps  # the paper's budget, not the run's --steps
+  except ValueError:
+    target = group.config.get("steps")
   return f"{done} of {target}"
 
 
