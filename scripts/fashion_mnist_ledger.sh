@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The seeded A/B runs behind results/ (issue 7): real Fashion-MNIST, a reduced budget that fits a 2-core CPU.
 #
-#   bash scripts/fashion_mnist_ledger.sh            # every run below, then python -m tfgan_repro.report
+#   bash scripts/fashion_mnist_ledger.sh            # every run below, then results/runs/ and results/
 #   LANES=1 bash scripts/fashion_mnist_ledger.sh    # one run at a time (default: one per CPU core, pinned)
 #   ONLY=began bash scripts/fashion_mnist_ledger.sh # only the runs whose directory name contains "began"
 #
@@ -79,4 +79,6 @@ lane() {
 for ((i = 0; i < LANES; i++)); do lane $((i % $(nproc))) & done
 wait
 rm -f "$QUEUE" "$QUEUE.lock"
-"$PY" -m tfgan_repro.report
+# Compact records of the runs (committable), then the ledger from the records alone.
+"$PY" -m tfgan_repro.results.archive --runs='checkpoints/*-s[0-9]' --out=results/runs
+"$PY" -m tfgan_repro.report --runs='results/runs/*'
