@@ -137,6 +137,12 @@ def test_report_from_archived_records_equals_report_from_runs(fixture_root, monk
       assert strip(a[name]) == strip(b[name]), name
     else:
       assert a[name] == b[name], name
+  # Records inside the output directory (results/runs for results/): their images are linked, not copied.
+  archive.archive(["runs/*"], "res/runs")
+  report.write_report(["res/runs/*"], "res", interpolations=False)
+  readme = Path("res/README.md").read_text()
+  assert "](runs/began-s0/samples/samples_0000300.png)" in readme
+  assert not list(Path("res/figures").glob("*_samples.png")) and list(Path("res/figures").glob("*_losses.png"))
 
 
 def _spec_section8():

@@ -145,7 +145,7 @@ def _readme(runs, groups, results, verdicts, figure_index, globs, discussion: bo
                  "command (first seed)"], rows) if rows else ["No run directories found."]
   out += ["", "## Figures", ""]
   for fs in figure_index:
-    out.append(f"- {fs.title}: " + ", ".join(f"[{n}](figures/{n})" for n in fs.names))
+    out.append(f"- {fs.title}: " + ", ".join(f"[{n}]({_href(n)})" for n in fs.names))
   if not figure_index:
     out.append("No figures: no run has TensorBoard scalars, evaluations or samples yet.")
   out += ["", "## Regenerate", "", "From the repository root:", "", "```bash",
@@ -181,7 +181,7 @@ def _page(paper: ledger.Paper, groups, results, verdicts, figure_index) -> str:
     if e.curve:
       prefix = f"{e.metric}_curves_{e.dataset}{e.resolution}_"
       curves = [n for fs in figure_index for n in fs.names if n.startswith(prefix)]
-      out += ["", "Our curves: " + (", ".join(f"[{n}](figures/{n})" for n in curves) if curves else
+      out += ["", "Our curves: " + (", ".join(f"[{n}]({_href(n)})" for n in curves) if curves else
                                     "none yet (train with --eval_every, see the offline command)")]
     if e.note:
       out += ["", f"Note: {e.note}."]
@@ -198,10 +198,26 @@ def _page(paper: ledger.Paper, groups, results, verdicts, figure_index) -> str:
   shown = [fs for fs in figure_index if presets & set(fs.presets)]
   out += ["", "## Figures", ""]
   for fs in shown:
-    out += [f"**{fs.title}**", ""] + [f"![{n}](figures/{n})" for n in fs.names] + [""]
+    out += [f"**{fs.title}**", ""] + [f"![{n}]({_href(n)})" for n in fs.names] + [""]
   if not shown:
     out.append("No figure yet: none of this paper's presets has been run.")
   return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _href(name: str) -> str:
+  """Link of a figure name: a bare name lives in figures/; a path is relative to the output directory."""
+  return name if "/" in name else f"figures/{name}"
+
+
+def _inside(path: str, out_dir: str):
+  """`path` relative to `out_dir` when it lies below it (a committed record's image: link it, do not copy it)."""
+  rel = os.path.relpath(os.path.realpath(path), os.path.realpath(out_dir))
+  return None if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def _samples(group, fig_dir: str):
+  path = group.first.newest_sample()
+  return (_inside(path, os.path.dirname(fig_dir)) if path else None) or figures.copy_samples(group, fig_dir)
 
 
 def _interpolation(group, fig_dir: str):
@@ -209,6 +225,8 @@ def _interpolation(group, fig_dir: str):
   from tfgan_repro.results import archive
   name = f"{group.slug}_interpolation.png"
   kept = group.first.newest_sample("interpolation")
+  if kept and _inside(kept, os.path.dirname(fig_dir)):
+    return _inside(kept, os.path.dirname(fig_dir))
   if kept:
     shutil.copyfile(kept, os.path.join(fig_dir, name))
   else:
@@ -223,7 +241,7 @@ def make_figures(groups, fig_dir: str, interpolations: bool = True) -> List[Figu
   os.makedirs(fig_dir)
   index: List[FigureSet] = []
   for g in groups:
-    names = [figures.losses(g, fig_dir), figures.copy_samples(g, fig_dir)]
+    names = [figures.losses(g, fig_dir), _samples(g, fig_dir)]
     if str(g.config.get("model", "")).startswith("began"):
       names.append(figures.began_dynamics(g, fig_dir))
     if interpolations and (g.first.newest_sample("interpolation") or g.first.step is not None):

@@ -12,7 +12,9 @@ neither. The record of a run keeps what the report reads, nothing else:
                                               newest sample and reconstruction grids and a latent
                                               interpolation strip drawn from the newest checkpoint
 `tfgan_repro.results.collect` reads a record like the run directory it came from, so a report from records
-has the numbers, curves and figures of a report from the runs. Re-archiving a run replaces its record.
+has the numbers, curves and figures of a report from the runs. When the records lie inside the report's
+output directory (results/runs/ for results/), the report links their images instead of copying them.
+Re-archiving a run replaces its record.
 """
 import json
 import os
@@ -28,12 +30,14 @@ COPIED = ("config.json", "run_info.jsonl", "scores.jsonl")
 
 
 def interpolation_png(run_path: str, out_path: str) -> str:
-  """A 4 x 8 latent interpolation strip of the run's newest checkpoint (tfgan_repro.sample's paths)."""
+  """A latent interpolation strip of the run's newest checkpoint (tfgan_repro.sample's paths): 4 rows of 8,
+  2 rows at 64x64 and above (large noisy images compress badly and the files are committed)."""
   from tfgan_repro import sample
   from tfgan_repro.training import images as image_lib
   from tfgan_repro.training.restore import load_model
-  model, _, _ = load_model(run_path)
-  image_lib.save_png(image_lib.grid(sample.interpolation_images(model, rows=4, steps=8, seed=0), columns=8),
+  model, config, _ = load_model(run_path)
+  rows = 2 if int(config.get("resolution", 32)) >= 64 else 4
+  image_lib.save_png(image_lib.grid(sample.interpolation_images(model, rows=rows, steps=8, seed=0), columns=8),
                      out_path)
   return out_path
 

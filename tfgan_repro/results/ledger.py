@@ -406,7 +406,7 @@ def judge(claim: Claim, groups, figure_names=()) -> Verdict:
   from tfgan_repro.results import collect
   ga, gb = group_for(claim.a, groups, claim.a_where), group_for(claim.b, groups, claim.b_where)
   if claim.kind == "figure":
-    shown = [f for f in figure_names if f.startswith(f"gamma_{claim.a}")]
+    shown = [f for f in figure_names if f.startswith(f"gamma_{claim.a}")]  # bare names: files in figures/
     if shown:
       return Verdict("qualitative", "see " + ", ".join(f"figures/{f}" for f in shown)
                      + " (sample grids side by side, judged by eye)")
