@@ -179,3 +179,23 @@ def test_every_spec_number_has_a_row(fixture_root, monkeypatch):
     assert f"| {e.id} |" in readme
   for name in ledger.presets_named():
     presets.load(name)  # every command names a preset that exists
+
+
+def test_bare_command_rebuilds_the_committed_results(tmp_path, monkeypatch):
+  """`python -m tfgan_repro.report` with no flags, from a checkout: the committed tables come back unchanged
+  from the committed run records (results/runs/). Markdown is compared byte for byte; figures by name (their
+  bytes depend on the installed matplotlib)."""
+  committed = Path(__file__).resolve().parents[1] / "results"
+  if not (committed / "runs").is_dir():
+    pytest.skip("no committed run records")
+  import shutil
+  shutil.copytree(committed / "runs", tmp_path / "results" / "runs")
+  shutil.copy(committed / "DISCUSSION.md", tmp_path / "results")  # hand-written; README links it when present
+  monkeypatch.chdir(tmp_path)
+  report.write_report(collect.DEFAULT_GLOBS, "results")
+  for page in sorted(committed.glob("*.md")):
+    if page.name == "DISCUSSION.md":  # hand-written
+      continue
+    assert (tmp_path / "results" / page.name).read_bytes() == page.read_bytes(), page.name
+  assert sorted(p.name for p in (tmp_path / "results" / "figures").iterdir()) == \
+      sorted(p.name for p in (committed / "figures").iterdir())

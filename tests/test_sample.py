@@ -11,7 +11,7 @@ import tensorflow as tf
 from PIL import Image
 
 from tests.helpers import tiny_config
-from tfgan_repro import sample
+from tfgan_repro import gans, sample
 from tfgan_repro.training import images as image_lib
 from tfgan_repro.training import loop
 from tfgan_repro.training.restore import load_model
@@ -70,6 +70,18 @@ def test_sample_cli_writes_files_and_exports_reload(trained_run, tmp_path):
   path = sample.export_generator(model, str(tmp_path / "saved"), "savedmodel")
   served = tf.saved_model.load(path)
   np.testing.assert_allclose(served.serve(z), model.generator(z, training=False), atol=1e-5)
+
+
+def test_keras_export_of_the_virtual_batch_norm_generator(tmp_path):
+  # Improved DCGAN's generator is a subclassed model holding the reference batch z_ref as a weight.
+  config = tiny_config("dcgan_improved_fashion_mnist_32")
+  model = gans.build(config, loop.channels_of(config))
+  path = sample.export_generator(model, str(tmp_path / "g.keras"), "keras")  # checks 4 outputs itself
+  reloaded = keras.models.load_model(path, custom_objects=sample._custom_objects(), compile=False)
+  assert type(reloaded).__name__ == "ReferenceBatchGenerator"
+  np.testing.assert_array_equal(reloaded.reference_z.numpy(), model.generator.reference_z.numpy())
+  z = model.fixed_latents(6, seed=5)
+  np.testing.assert_allclose(reloaded(z, training=False), model.generator(z, training=False), atol=1e-5)
 
 
 def test_slim_run_export_samples_like_the_full_run_and_is_smaller(trained_run, tmp_path):

@@ -4,6 +4,7 @@ Every field of the chosen preset is also a flag. This file is intentionally thin
 calls `tfgan_repro.training.loop.train`.
 """
 import json
+import logging
 import os
 import sys
 
@@ -77,8 +78,16 @@ def _die(error):
   sys.exit(2)
 
 
+class _DropTFSaverChatter(logging.Filter):
+  """TF's checkpoint saver logs one INFO line per save ("Sharding callback duration"); it says nothing to users."""
+
+  def filter(self, record):
+    return not str(record.msg).startswith("Sharding callback duration")
+
+
 def main(argv):
   del argv
+  logging.getLogger("absl").addFilter(_DropTFSaverChatter())
   config = parse_flags.config
   from tfgan_repro import cli_actions
   try:

@@ -1,8 +1,10 @@
 r"""Regenerates `results/`: the reproduction ledger of every SPEC §8 number beside our runs.
 
-  python -m tfgan_repro.report [--runs=checkpoints/*,OTHER/*] [--out=results] [--nointerpolations]
+  python -m tfgan_repro.report [--runs='results/runs/*'] [--out=results] [--nointerpolations]
 
 Run it from the repository root (the default glob and the paths shown are relative to the current directory).
+The default reads the committed run records, so the bare command rebuilds the committed results/; pass
+--runs='checkpoints/*' (or several comma-separated globs) to report live run directories.
 
 Reads run directories (`tfgan_repro.results.collect`), pairs them with the published numbers and claims
 (`tfgan_repro.results.ledger`) and writes results/README.md (one row per SPEC §8 number, the claims, the
@@ -304,8 +306,11 @@ def main(argv):
   f = flags.FLAGS
   globs = [g for g in f.runs.split(",") if g]
   if not globs:
-    print("report: error: --runs needs at least one glob, e.g. --runs='checkpoints/*'.", file=sys.stderr)
+    print("report: error: --runs needs at least one glob, e.g. --runs='results/runs/*'.", file=sys.stderr)
     sys.exit(2)
+  if not collect.find_runs(globs):
+    print(f"report: warning: no run directory (one holding config.json) matches --runs={f.runs}; every number "
+          "will read 'not run here'.", file=sys.stderr)
   os.makedirs(f.out, exist_ok=True)
   for path in write_report(globs, f.out, f.interpolations):
     print(path)

@@ -98,6 +98,16 @@ class ReferenceBatchGenerator(keras.Model):
   def compute_output_shape(self, input_shape):
     return self.body.compute_output_shape(input_shape)
 
+  def get_config(self):
+    # z_ref is a (non-trainable) weight, saved and restored with the others; the config needs its shape only.
+    return {"name": self.name, "body": keras.saving.serialize_keras_object(self.body),
+            "reference_shape": [int(d) for d in self.reference_z.shape]}
+
+  @classmethod
+  def from_config(cls, config, custom_objects=None):
+    body = keras.saving.deserialize_keras_object(config["body"], custom_objects=custom_objects)
+    return cls(body, np.zeros(config["reference_shape"], np.float32), name=config["name"])
+
 
 def reference_latents(n: int, z_dim: int, distribution: str, seed: int) -> np.ndarray:
   """The reference batch z_ref (n, z_dim), drawn once from the run's seed like G's latents (N(0,1) or U(-1,1))."""

@@ -18,7 +18,9 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-DEFAULT_GLOBS = ("checkpoints/*",)
+# The committed run records (tfgan_repro.results.archive), so the bare command rebuilds the committed results/.
+# Live runs are read with --runs='checkpoints/*' (a run directory and its record read the same).
+DEFAULT_GLOBS = ("results/runs/*",)
 # Fields that do not change what is trained: left out of the group key (steps stays in: a 20k-step run and a
 # 100k-step run are different experiments).
 RUN_CONTROL = frozenset({

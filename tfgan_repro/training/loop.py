@@ -115,7 +115,8 @@ def train(config, workdir: str, *, overwrite: bool = False,
         f"policy {keras.config.dtype_policy().name}).", flush=True)
   guard.install_signal_handlers()
   try:
-    model.fit(ds, epochs=1, steps_per_epoch=config.steps - start, callbacks=callbacks, verbose=0)
+    # shuffle=False: the pipeline already shuffles with a seeded per-epoch permutation (Keras would only warn).
+    model.fit(ds, epochs=1, steps_per_epoch=config.steps - start, callbacks=callbacks, verbose=0, shuffle=False)
   finally:
     guard.restore_signal_handlers()
   step = int(model.step.numpy())
