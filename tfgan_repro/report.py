@@ -55,12 +55,7 @@ def _code(text: str) -> str:
 def _steps(group) -> str:
   trained = sorted({s for s in group.steps if s is not None})
   done = "/".join(map(str, trained)) if trained else "no checkpoint"
-  from tfgan_repro import presets
-  try:
-    target = presets.load(group.preset.split("/")[0]).steps  # the paper's budget, not the run's --steps
-  except ValueError:
-    target = group.config.get("steps")
-  return f"{done} of {target}"
+  return f"{done} of {group.preset_steps}"  # the paper's budget, not the run's --steps
 
 
 def _commits(group) -> str:
@@ -227,8 +222,9 @@ def _interpolation(group, fig_dir: str):
   from tfgan_repro.results import archive
   name = f"{group.slug}_interpolation.png"
   kept = group.first.newest_sample("interpolation")
-  if kept and _inside(kept, os.path.dirname(fig_dir)):
-    return _inside(kept, os.path.dirname(fig_dir))
+  linked = _inside(kept, os.path.dirname(fig_dir)) if kept else None
+  if linked:
+    return linked
   if kept:
     shutil.copyfile(kept, os.path.join(fig_dir, name))
   else:
@@ -274,6 +270,9 @@ def make_figures(groups, fig_dir: str, interpolations: bool = True) -> List[Figu
 def write_report(globs=collect.DEFAULT_GLOBS, out_dir: str = "results", interpolations: bool = True) -> List[str]:
   """Regenerates `out_dir`; returns the written markdown paths."""
   runs = collect.find_runs(globs)
+  if not runs:
+    print(f"report: warning: no run directory (one holding config.json) matches {','.join(globs)}; every "
+          "number will read 'not run here'.", file=sys.stderr)
   groups = collect.group_runs(runs)
   figure_index = make_figures(groups, os.path.join(out_dir, "figures"), interpolations)
   results = {e.id: entry_result(e, groups) for e in ledger.ENTRIES}
@@ -308,9 +307,6 @@ def main(argv):
   if not globs:
     print("report: error: --runs needs at least one glob, e.g. --runs='results/runs/*'.", file=sys.stderr)
     sys.exit(2)
-  if not collect.find_runs(globs):
-    print(f"report: warning: no run directory (one holding config.json) matches --runs={f.runs}; every number "
-          "will read 'not run here'.", file=sys.stderr)
   os.makedirs(f.out, exist_ok=True)
   for path in write_report(globs, f.out, f.interpolations):
     print(path)

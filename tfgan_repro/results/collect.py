@@ -221,6 +221,16 @@ class Group:
     return [r.step for r in self.runs]
 
   @property
+  def preset_steps(self) -> int:
+    """The preset's (the paper's) step budget, which a reduced-budget run stops short of; the run's own
+    --steps when the preset is unknown."""
+    from tfgan_repro import presets
+    try:
+      return int(presets.load(self.preset).steps)
+    except ValueError:
+      return int(self.config.get("steps", 0))
+
+  @property
   def commits(self) -> List[str]:
     return sorted({r.commit for r in self.runs})
 

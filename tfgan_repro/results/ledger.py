@@ -389,8 +389,7 @@ def _callback_samples(group, metric: str, network: str) -> set:
 def _budget(*groups) -> str:
   """' at 600 of 100000 steps' when the runs stopped short of their presets' steps: a verdict on early
   training, not on the converged models the papers compare."""
-  from tfgan_repro import presets
-  short = [(max(s or 0 for s in g.steps), presets.load(g.preset).steps) for g in groups]
+  short = [(max(s or 0 for s in g.steps), g.preset_steps) for g in groups]
   short = [(t, p) for t, p in short if t < p]
   if not short:
     return ""
