@@ -1,4 +1,6 @@
-"""Installs tfgan_repro; `configs/` is shipped as the subpackage `tfgan_repro.configs`."""
+"""Installs tfgan_repro; `configs/` is shipped as the subpackage `tfgan_repro.configs`, and the tracked files of
+`checkpoints/classifiers/` and `checkpoints/shipped/` as package data `tfgan_repro/assets/` (found through
+`tfgan_repro.locations`; git holds them once, in checkpoints/)."""
 import re
 from pathlib import Path
 
@@ -14,8 +16,11 @@ setup(
     long_description=Path("README.md").read_text() if Path("README.md").exists() else "",
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
-    packages=find_packages(include=["tfgan_repro", "tfgan_repro.*"]) + ["tfgan_repro.configs"],
-    package_dir={"tfgan_repro.configs": "configs"},
+    packages=find_packages(include=["tfgan_repro", "tfgan_repro.*"]) + ["tfgan_repro.configs", "tfgan_repro.assets"],
+    package_dir={"tfgan_repro.configs": "configs", "tfgan_repro.assets": "checkpoints"},
+    # Only these: checkpoints/ also collects the user's own (untracked) run directories.
+    package_data={"tfgan_repro.assets": ["README.md", "classifiers/*/*", "shipped/*/*", "shipped/*/ckpt/*"]},
+    include_package_data=False,
     install_requires=[
         "tensorflow>=2.16,<2.22",
         "keras>=3.3",

@@ -23,6 +23,7 @@ def get_config():
   c.leaky_slope = 0.2         # Radford 2015 / seed 004: LeakyReLU 0.2
   c.init_std = 0.02           # Radford 2015 / seed 004: N(0, 0.02)
   c.sync_batchnorm = True     # BN statistics over the global batch under tf.distribute
+  c.reuse_fake = False        # G's update reuses D's G(z) (dcgan.torch main.lua; one G pass fewer a step)
   # The Improved Techniques (seed 003, Salimans et al. 2016), each off by default (SPEC §5).
   c.feature_matching = False          # Salimans 2016 §3.1: G matches E f(x) of one D layer
   c.feature_matching_layer = -1       # index into D's features; -1: the input of D's last layer (improved-gan

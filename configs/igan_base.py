@@ -12,8 +12,19 @@ next to it). Decisions, all overridable by flag:
 - Gaussian noise on D's inputs (§2.2.4 (2)) has no stated std: 0.1 (decision, a tenth of the [-1, 1] range).
 - n_critic 3: the low end of the stated 3-5 (§2.2.4 (4)), as this machine has no GPU; 5 is an override.
 - Adam betas 0.5 / 0.999 (DCGAN's, Radford 2015 §4): §2.2.4 (8) says Adam only.
-- Dropout 0.5 after G's 8x8 and 16x16 main-path stages, training only: §2.2.4 (12) says "some G layers" with no
-  rate; 0.5 is the rate of the GAN-hacks list that §2.2.4 follows item by item.
+- Dropout 0.5 after G's 8x8 and 16x16 main-path stages: §2.2.4 (12) says "some G layers" with no rate; 0.5 is
+  the rate of the GAN-hacks list that §2.2.4 follows item by item.
+- Dropout stays on at inference (decision, `g_dropout_at_inference`). §2.2.4 (12) uses it "to introduce noise",
+  GAN-hacks no. 17: "dropout in G in both train and test phase" (after pix2pix, Isola et al. 2017). It is also
+  the one reading in which G's BN layers, whose moving statistics are collected with dropout on, see at
+  inference the activations those statistics describe; with dropout off, the std after main_up48 was 0.32 at
+  inference against 0.66 in training (width 64). Inference masks are a fixed function of z (networks/igan.py
+  `NoiseDropout`), so G(z) stays deterministic. `g_dropout_at_inference=False` is Keras' default, i.e. what
+  TF 2.0 code (§3.1) calling G(z, training=False) did: kept for comparison, a network shifted off its BN stats.
+- Gradient penalty through D's BN (decision, `gp_bn_mode`; §1.2 keeps BN in D, §2.2.4 (11) takes WGAN-GP's
+  penalty). "batch": the interpolates are normalised by their own batch statistics, as TF code calling
+  D(x_hat, training=True) does, so the penalty is NOT per-sample (BN couples the samples; Gulrajani et al. 2017
+  §4); that pass leaves D's moving statistics as they were. "inference": D's moving statistics, per-sample.
 - LeakyReLU slope 0.2 (§2.2.4 (7) gives none; DCGAN's). z ~ N(0, 1) (not stated).
 - D width 32 against G's 64: §1.2 makes D deliberately smaller than G; its widths are not in the text.
 - Steps: not stated (an "epoch" is one batch, §3.1); 20k on (Fashion-)MNIST, 50k on CelebA / LSUN.
@@ -32,12 +43,14 @@ def get_config():
   c.g_width = 64               # seed 001 §1.2: 4x4x64, 24x24x64 and 96x96x64 features
   c.d_width = 32               # decision: D smaller than G (seed 001 §1.2)
   c.g_dropout = 0.5            # decision: seed 001 §2.2.4 (12) dropout in some G layers
+  c.g_dropout_at_inference = True  # decision: dropout is noise in sampling too, matching BN's stats (see above)
   c.leaky_slope = 0.2          # decision: seed 001 §2.2.4 (7) LeakyReLU, slope not given
   c.stride1_convs = False      # IGAN_v2 / IGAN_VN: a stride-1 conv after each transposed conv (seed 001 §1.2)
   c.num_branches = 0           # G outputs / discriminators when --classes is empty (0: one per class)
   c.real_target = 0.9          # alpha, decision (seed 001 §2.2.2 smooths both labels)
   c.fake_target = 0.1          # beta, decision
   c.gp_weight = 5.0            # seed 001 §3.1: lambda = 5
+  c.gp_bn_mode = "batch"       # decision: "batch" (not per-sample, no moving-stat update) | "inference" (per-sample)
   c.n_critic = 3               # seed 001 §2.2.4 (4): D trained 3-5 times per G step
   c.d_input_noise = 0.1        # decision: seed 001 §2.2.4 (2) Gaussian noise on D's inputs, std not given
   c.d_end_lr = 2e-4            # seed 001 §3.2: decays to 0.0002

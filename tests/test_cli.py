@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.cli import run_main
+from tests.conftest import FASHION_DIR
 
 
 def test_dry_run_prints_resolved_config_with_overrides():
@@ -41,6 +42,36 @@ def test_bad_input_exits_nonzero_with_one_clear_line(args, expected, tmp_path):
   lines = [l for l in out.stderr.splitlines() if l.strip() and not TF_NOISE.match(l)]
   assert len(lines) <= 2 and expected in out.stderr, out.stderr  # absl may add a usage hint line
   assert "Traceback" not in out.stderr
+  assert not (tmp_path / "run").exists()  # a failed start writes nothing (issue 12.8)
+
+
+def one_error_line(out) -> str:
+  """The single non-TF line on stderr of a refused command (exit 2)."""
+  lines = [l for l in out.stderr.splitlines() if l.strip() and not TF_NOISE.match(l)]
+  assert out.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: "), out.stderr
+  return lines[0]
+
+
+def test_an_explicit_data_dir_is_the_only_source_tried(tmp_path, fashion_dir):
+  # Issue 12.1: this trained on the system Fashion-MNIST and exited 0 (a missing --data_dir too: test_trust_data).
+  (tmp_path / "empty").mkdir()
+  out = run_main("--tiny", "--model=dcgan", f"--data_dir={tmp_path / 'empty'}", f"--workdir={tmp_path / 'run'}")
+  assert f"--data_dir={tmp_path / 'empty'} holds nothing usable; looked there for IDX files" in one_error_line(out)
+  assert not (tmp_path / "run").exists()
+
+
+def test_a_workdir_that_cannot_be_created_is_one_line(fashion_dir):
+  # Issue 12.5 (a --workdir below a file: test_trust_data).
+  assert "Cannot use --workdir=/sys/x: " in one_error_line(run_main("--tiny", "--model=dcgan", "--workdir=/sys/x"))
+
+
+def test_a_failed_start_leaves_nothing_so_the_corrected_command_runs(tmp_path, fashion_dir):
+  workdir = tmp_path / "run"
+  failed = run_main("--tiny", "--model=dcgan", "--classes=42", f"--workdir={workdir}")
+  assert "--classes [42] have no images" in one_error_line(failed)
+  assert not workdir.exists()
+  corrected = run_main("--tiny", "--model=dcgan", "--classes=0", f"--workdir={workdir}")
+  assert corrected.returncode == 0, corrected.stderr
 
 
 def test_summary_prints_layer_tables():
@@ -65,6 +96,10 @@ def test_run_directory_records_config_and_refuses_a_different_one(tmp_path):
   assert first.returncode == 0, first.stderr
   saved = json.loads((workdir / "config.json").read_text())
   info = json.loads((workdir / "run_info.jsonl").read_text().splitlines()[0])
+  # The source actually read is printed and recorded (issue 12.1).
+  assert info["data"] == {"kind": "idx", "path": FASHION_DIR, "images": 60000, "classes": 10}
+  assert f"Data: fashion_mnist train split from IDX files in {FASHION_DIR} (60000 images, 10 classes)." \
+      in first.stdout
   assert saved["model"] == "dcgan" and saved["preset"] == "dcgan_fashion_mnist_32/tiny"
   assert info["version"] and info["git_commit"] and "tfgan_repro.main" in info["command"]
   assert list((workdir / "samples").glob("samples_*.png"))
@@ -81,3 +116,49 @@ def test_run_directory_records_config_and_refuses_a_different_one(tmp_path):
   replaced = run_main("--tiny", "--model=dcgan", "--g_lr=0.1", "--overwrite", f"--workdir={workdir}")
   assert replaced.returncode == 0, replaced.stderr
   assert json.loads((workdir / "config.json").read_text())["g_lr"] == 0.1
+
+
+# --- issue 15.2: grouped --help whose texts are the presets' comments, -h, --list ---------------------------
+
+def test_help_groups_flags_names_the_preset_and_quotes_its_comments():
+  out = run_main("--model=began_skip", "--dataset=fashion_mnist", "--help")
+  assert out.returncode == 0, out.stderr  # absl's own --help exits 1
+  text = out.stdout
+  assert "Preset: began_skip_fashion_mnist_32" in text
+  heads = [line[:-1] for line in text.splitlines() if line in {f"{g}:" for g in
+                                                               ("run", "data", "model", "optimisation", "logging",
+                                                                "evaluation")}]
+  assert heads == ["run", "data", "model", "optimisation", "logging", "evaluation"]
+  # The preset's own comment wins over base.py's ("images are resized/cropped ..."), citation included.
+  assert re.search(r"--resolution=32 +seed 000 §3.2: input images 32x32", text), text
+  assert re.search(r"--gamma=0.5 +seed 000 Fig. 5 \(headline\)", text)
+  assert "Config field (preset default" not in text
+  data = text.split("\ndata:\n")[1].split("\n\n")[0]
+  assert "--data_dir" in data and "--classes" in data and "--gamma" not in data
+
+
+def test_dash_h_prints_the_help_of_the_chosen_preset():
+  out = run_main("--model=igan_v2", "--dataset=celeba", "-h")
+  assert out.returncode == 0, out.stderr
+  assert "Preset: igan_v2_celeba_96" in out.stdout and "evaluation:" in out.stdout
+  assert re.search(r"--gp_weight=5.0 +seed 001 §3.1: lambda = 5", out.stdout)
+
+
+def test_list_shows_model_dataset_resolution_and_paper():
+  out = run_main("--list")
+  assert out.returncode == 0, out.stderr
+  rows = {tuple(line.split()[:3]): line for line in out.stdout.splitlines()}
+  assert "Radford et al. 2015, seed 001" in rows[("dcgan", "celeba", "96")]
+  assert "Gulrajani et al. 2017" in rows[("wgan_gp", "lsun", "96")]
+  assert "Meng et al. 2022, seed 001" in rows[("igan_vn", "mnist", "96")]
+  assert "Salimans et al. 2016, seed 003" in rows[("dcgan_improved", "cifar10", "32")]
+  assert "--dataset=folder" in out.stdout
+
+
+def test_comment_of_the_most_specific_assignment_wins():
+  from tfgan_repro import cli_help
+  comments = cli_help.preset_comments("igan_v2_celeba_96")
+  assert comments["steps"] == "decision (igan_base)"          # the preset's line, not base.py's
+  assert comments["dataset"].startswith('"mnist", "fashion_mnist"')  # preset line has none: base.py's
+  assert comments["mixed_precision"].startswith("false | true | auto")  # a comment block above the field
+  assert "results/PERFORMANCE.md" in comments["jit_compile"]   # a trailing comment continued below

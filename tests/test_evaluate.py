@@ -1,5 +1,6 @@
 """Evaluation end to end: a checkpoint (through a stand-in for the lead's restore API), folders, .npz
 files, the statistics cache, provenance records, the training callback and the CLI's error path."""
+import json
 import os
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tfgan_repro.metrics import evaluation, make_feature_network, provenance, stats as stats_lib
+from tfgan_repro.metrics import evaluation, folders, make_feature_network, provenance, stats as stats_lib
 from tfgan_repro.metrics.callback import FIDCallback
 
 FASHION_DIR = "/usr/share/datasets/fashion-mnist"
@@ -108,8 +109,8 @@ def test_folders_mode(tmp_path):
     for i in range(40):
       pixels = np.clip(rng.normal(100 + offset, 30, (28, 28)), 0, 255).astype(np.uint8)
       Image.fromarray(pixels).save(tmp_path / name / f"{i:03d}.png")
-  run = lambda x, y: evaluation.evaluate_folders(str(tmp_path / x), str(tmp_path / y), dataset="fashion_mnist",
-                                                 progress=False, scores_path=str(tmp_path / "s.jsonl"))
+  run = lambda x, y: folders.evaluate_folders(str(tmp_path / x), str(tmp_path / y), dataset="fashion_mnist",
+                                              progress=False, scores_path=str(tmp_path / "s.jsonl"))
   same, shifted = run("a", "b"), run("a", "c")
   assert [r["metric"] for r in same] == ["fid", "kid"]
   assert same[0]["value"] < shifted[0]["value"] and same[0]["n_fake"] == 40
@@ -117,6 +118,74 @@ def test_folders_mode(tmp_path):
   Image.fromarray(np.zeros((10, 10), np.uint8)).save(tmp_path / "a" / "zzz.png")
   with pytest.raises(ValueError, match="resize the folder"):
     run("a", "b")
+
+
+def _png_folder(path, images):
+  from PIL import Image
+  os.makedirs(path)
+  for i, im in enumerate(images):
+    Image.fromarray(im[..., 0]).save(os.path.join(path, f"{i:04d}.png"))
+  return str(path)
+
+
+def test_folders_of_32px_pngs_through_the_classifier(tmp_path, fashion_dir):
+  """Folders as a 32-px run's samples look: 32x32 PNGs, which the classifier resizes to its 28x28 input."""
+  import tfgan_repro.metrics
+  from tfgan_repro.data.pipeline import frame
+  from tfgan_repro.data.sources import load_idx_dir
+  from tfgan_repro.training.images import to_uint8
+  test = to_uint8(frame(load_idx_dir(FASHION_DIR, "test").images[:400], 32, None).numpy())
+  noise = np.random.default_rng(0).integers(0, 256, (200, 32, 32, 1), dtype=np.uint8)
+  real_a, real_b = _png_folder(tmp_path / "a", test[:200]), _png_folder(tmp_path / "b", test[200:])
+  fake = _png_folder(tmp_path / "noise", noise)
+  run = lambda b: tfgan_repro.metrics.evaluate_folders(real_a, b, network="classifier", dataset="fashion_mnist",
+                                                       metrics="fid,kid", progress=False, kid_subsets=10)
+  same, apart = run(real_b), run(fake)
+  assert same[0]["value"] < 0.1 * apart[0]["value"] and same[1]["value"] < apart[1]["value"]
+  assert same[0]["resize"].startswith("bilinear+antialias to 28x28") and same[0]["n_real"] == 200
+  assert same[1]["kid_subset_size"] == 100  # 200 images a side: shrunk from 1000, never all of them
+  table = tfgan_repro.metrics.format_table(same).splitlines()
+  assert table[0].endswith(f"b vs {real_a}") and table[1].split() == [
+      "metric", "value", "n", "real", "/", "n", "fake", "network", "paper-comparable"]
+  assert table[2].split()[0] == "FID" and table[2].split()[2:] == ["200", "/", "200", "classifier", "no"]
+  assert table[3].split()[:3] == ["KID", f"{same[1]['value']:.4g}", "±"]
+
+
+def test_missing_feature_network_names_the_usable_ones(tmp_path):
+  os.makedirs(tmp_path / "a")
+  with pytest.raises(FileNotFoundError, match="TTUR Inception graph not found") as e:
+    folders.evaluate_folders(str(tmp_path / "a"), str(tmp_path / "a"), network="ttur_graph")
+  for hint in ("--network=classifier", "--train_classifier", "--network=keras_inception", "--inception_weights",
+               "--inception_graph", "inception-2015-12-05.tgz"):
+    assert hint in str(e.value), hint
+  with pytest.raises(ValueError, match="needs --dataset.*Feature networks: --network=classifier"):
+    folders.evaluate_folders(str(tmp_path / "a"), str(tmp_path / "a"), network="classifier")
+
+
+def test_cli_prints_a_table_and_keeps_the_json_in_the_scores_file(tmp_path, fashion_dir, stats_dir):
+  shipped = os.path.join(evaluation.shipped_root(), "began_skip_fashion_mnist_32")
+  scores = tmp_path / "s.jsonl"
+  args = [sys.executable, "-m", "tfgan_repro.evaluate", f"--workdir={shipped}", "--metrics=fid,is,kid",
+          "--num_fake=200", "--num_real=1000", "--split=test", f"--stats_dir={stats_dir}", f"--scores={scores}",
+          "--kid_subsets=10"]
+  env = dict(os.environ, CUDA_VISIBLE_DEVICES="", TF_CPP_MIN_LOG_LEVEL="3")
+  proc = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env)
+  assert proc.returncode == 0, proc.stderr[-3000:]
+  lines = proc.stdout.splitlines()
+  assert "{" not in proc.stdout and max(map(len, lines)) < 120, proc.stdout
+  assert lines[0].startswith("began_skip_fashion_mnist_32 @ step ") and lines[0].endswith("vs fashion_mnist/test")
+  assert lines[1].split()[0] == "metric" and [l.split()[0] for l in lines[2:5]] == ["FID", "IS", "KID"]
+  records = provenance.read_jsonl(scores)
+  assert [r["metric"] for r in records] == ["fid", "is", "kid"]
+  assert lines[2].split()[1] == f"{records[0]['value']:.4g}"
+  assert lines[3].split()[1:4] == [f"{records[1]['value']:.4g}", "±", f"{records[1]['std']:.2g}"]
+  assert lines[4].split()[4:8] == ["1000", "/", "200", "classifier"] and lines[4].split()[-1] == "no"
+  assert any(l.startswith("paper-comparable no:") for l in lines)
+  assert f"3 score(s) appended to {scores}" in proc.stderr
+  as_json = subprocess.run(args + ["--json", "--metrics=fid"], capture_output=True, text=True, timeout=300,
+                           env=env)
+  (record,) = [json.loads(l) for l in as_json.stdout.splitlines()]
+  assert record["metric"] == "fid" and record["value"] == pytest.approx(records[0]["value"])
 
 
 class TinyGAN(keras.Model):
@@ -218,3 +287,54 @@ def test_end_to_end_with_real_restore(tmp_path, fashion_dir, stats_dir):
   assert [r["metric"] for r in records] == ["fid", "is"]
   assert np.isfinite(records[0]["value"]) and records[0]["checkpoint_step"] == 2
   assert provenance.read_jsonl(os.path.join(workdir, provenance.SCORES_FILE)) == records
+
+
+def test_scores_of_a_shipped_or_read_only_run_never_go_into_it(tmp_path, monkeypatch, fashion_dir, stats_dir):
+  monkeypatch.setenv("TFGAN_REPRO_SCORES_DIR", str(tmp_path / "scores"))
+  shipped = os.path.join(evaluation.shipped_root(), "began_skip_fashion_mnist_32")
+  tracked = os.path.join(shipped, provenance.SCORES_FILE)
+  before = open(tracked, "rb").read()
+  records = evaluation.evaluate_checkpoint(shipped, load_model=_loader("noise"), network="classifier",
+                                           metrics="fid", num_fake=100, num_real=1000, split="test",
+                                           stats_dir=stats_dir, progress=False)
+  assert open(tracked, "rb").read() == before
+  destination = evaluation.scores_destination(shipped)
+  assert destination.startswith(str(tmp_path / "scores" / "began_skip_fashion_mnist_32-"))
+  assert provenance.read_jsonl(destination) == records
+  # A run of one's own keeps RUN/scores.jsonl, unless it cannot be written; --scores wins over both.
+  own = os.path.realpath(tmp_path)
+  assert evaluation.scores_destination(own) == os.path.join(own, provenance.SCORES_FILE)
+  assert evaluation.scores_destination(shipped, "mine.jsonl") == "mine.jsonl"
+  monkeypatch.setattr(evaluation.os, "access", lambda path, mode: False)
+  assert evaluation.scores_destination(own).startswith(str(tmp_path / "scores" / f"{os.path.basename(own)}-"))
+
+
+def test_cli_trains_the_classifier_into_the_named_directory(tmp_path):
+  # `evaluate` imports train_classifier, whose flags used to clash with its own (absl DuplicateFlagError).
+  from tfgan_repro.metrics.train_classifier import train_classifier
+  rng = np.random.default_rng(0)
+  x, y = rng.integers(0, 256, (200, 28, 28), dtype=np.uint8), np.arange(200) % 10  # a tiny 10-class stand-in
+  np.savez(tmp_path / "tiny.npz", x_train=x[:160], y_train=y[:160], x_test=x[160:], y_test=y[160:])
+  out = tmp_path / "clf"
+  proc = subprocess.run([sys.executable, "-m", "tfgan_repro.evaluate", "--train_classifier=fashion_mnist", "--json",
+                         f"--data_dir={tmp_path / 'tiny.npz'}", f"--classifier={out / 'classifier.keras'}",
+                         "--classifier_epochs=1"], capture_output=True, text=True, timeout=300,
+                        env=dict(os.environ, CUDA_VISIBLE_DEVICES=""))
+  assert proc.returncode == 0, proc.stderr[-3000:]
+  (info,) = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+  assert (info["dataset"], info["num_train"], info["num_test"], info["epochs"]) == ("fashion_mnist", 160, 40, 1)
+  net = make_feature_network("classifier", dataset="fashion_mnist", classifier=str(out / "classifier.keras"))
+  assert net.weight_hash == info["sha256"][:len(net.weight_hash)]
+  # An existing classifier (the shipped one, by default) is never replaced.
+  with pytest.raises(ValueError, match="exists"):
+    train_classifier("fashion_mnist", str(out), data_dir=str(tmp_path / "tiny.npz"))
+  with pytest.raises(ValueError, match="exists"):
+    train_classifier("fashion_mnist")
+
+
+def test_folder_evaluation_imports_without_the_trainer():
+  code = ("import sys, tfgan_repro.metrics as m; assert m.evaluate_folders is m.evaluate_folder; "
+          "print(sorted(k for k in sys.modules if k.startswith(('tfgan_repro.training', 'tfgan_repro.gans'))))")
+  proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                        env=dict(os.environ, CUDA_VISIBLE_DEVICES=""))
+  assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr[-2000:]

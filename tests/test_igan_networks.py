@@ -78,7 +78,7 @@ def test_v2_has_a_stride1_conv_after_every_transposed_conv_except_the_shortcut()
     assert _io(g.get_layer(f"iblock{c}_up96"))[1] == (None, 96, 96, w)
 
 
-def test_dropout_in_training_only():
+def test_dropout_is_fresh_in_training_and_deterministic_at_inference():
   g = nets.generator(3, 100, width=4, dropout=0.5)
   assert [l.rate for l in g.layers if isinstance(l, layers.Dropout)] == [0.5, 0.5]
   np.testing.assert_array_equal(g(Z, training=False).numpy(), g(Z, training=False).numpy())

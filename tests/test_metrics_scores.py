@@ -146,3 +146,22 @@ def test_kid_same_distribution_near_zero_and_shift_positive():
   same, _ = kid.kernel_inception_distance(a, b, num_subsets=20, subset_size=200)
   shifted, _ = kid.kernel_inception_distance(a, b + 1.0, num_subsets=20, subset_size=200)
   assert abs(same) < 0.05 * shifted and shifted > 0
+
+
+def test_kid_with_fewer_images_than_subset_size_warns_and_shrinks_the_subsets(caplog):
+  # 30 images a side, subset_size 1000: subsets of all 30 would be permutations of one set (std ~4e-15);
+  # they shrink to 15, and mean/std equal a NumPy loop over the same draws.
+  rng = np.random.default_rng(8)
+  real, fake = rng.normal(size=(30, 5)), rng.normal(size=(30, 5)) + 0.3
+  with caplog.at_level("WARNING"):
+    mean, std = kid.kernel_inception_distance(real, fake, num_subsets=6, subset_size=1000, seed=4)
+  assert "fewer than subset_size=1000; using subsets of 15" in caplog.text
+  draws = np.random.default_rng(4)
+  expected = []
+  for _ in range(6):
+    f = fake[draws.choice(30, 15, replace=False)]
+    expected.append(_reference_mmd2(f, real[draws.choice(30, 15, replace=False)]))
+  assert mean == pytest.approx(np.mean(expected), rel=1e-10)
+  assert std == pytest.approx(np.std(expected), rel=1e-8) and std > 1e-3 * abs(mean)
+  assert kid.subset_size_for(5000, 2000) == 1000 and kid.subset_size_for(1000, 1000) == 1000
+  assert kid.subset_size_for(1000, 200) == 100 and kid.subset_size_for(3, 3) == 2

@@ -97,3 +97,58 @@ def test_deterministic_resume_equals_uninterrupted_run(tmp_path):
     if key.startswith("save_counter"):
       continue
     np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+
+
+def _truncate_data_files(prefix):
+  """Cuts every data file of a checkpoint to half its size, as a full disk or an interrupted copy would."""
+  import glob
+  for f in glob.glob(str(prefix) + ".data-*"):
+    size = os.path.getsize(f)
+    with open(f, "r+b") as handle:
+      handle.truncate(size // 2)
+
+
+def _file_bytes(directory, prefix):
+  return {os.path.basename(f): open(f, "rb").read() for f in sorted(directory.glob(prefix + ".*"))}
+
+
+def test_a_truncated_newest_checkpoint_falls_back_to_the_newest_readable_one(tmp_path, fashion_dir, capsys):
+  from tests.helpers import tiny_config
+  from tfgan_repro.training import loop
+  from tfgan_repro.training.checkpointing import unreadable_reason
+  common = dict(ckpt_every=2, keep_checkpoints=3, sample_every=1000, log_every=1000)
+  workdir, ckpt = tmp_path / "run", tmp_path / "run" / "ckpt"
+  loop.train(tiny_config("dcgan_fashion_mnist_32", steps=6, **common), str(workdir))
+  assert latest(workdir).endswith("ckpt-6")
+  _truncate_data_files(ckpt / "ckpt-6")
+  assert "Read less bytes than requested" in unreadable_reason(str(ckpt / "ckpt-6"))
+  bad = _file_bytes(ckpt, "ckpt-6")
+  capsys.readouterr()
+
+  result = loop.train(tiny_config("dcgan_fashion_mnist_32", steps=10, **common), str(workdir))
+  out = capsys.readouterr()
+  assert result.step == 10 and "from step 4 to 10" in out.out, out.out
+  (warning,) = [line for line in out.err.splitlines() if line.startswith("warning:")]
+  assert str(ckpt / "ckpt-6") in warning and "resuming from ckpt-4" in warning
+  # The unreadable files are kept byte for byte, out of the way of the new ckpt-6 and of the clean-up
+  # that kept only the last 3 checkpoints (6, 8, 10) of the resumed run.
+  assert _file_bytes(ckpt / "unreadable", "ckpt-6") == bad
+  assert sorted(p.name for p in ckpt.glob("*.index")) == ["ckpt-10.index", "ckpt-6.index", "ckpt-8.index"]
+  assert unreadable_reason(str(ckpt / "ckpt-6")) is None
+  assert tf.train.load_checkpoint(str(ckpt / "ckpt-6")).get_tensor("step/.ATTRIBUTES/VARIABLE_VALUE") == 6
+  assert latest(workdir).endswith("ckpt-10")
+
+
+def test_no_readable_checkpoint_is_one_line_exit_2_and_changes_nothing(tmp_path, fashion_dir):
+  from tests.helpers import tiny_config
+  from tfgan_repro.training import loop
+  workdir, ckpt = tmp_path / "run", tmp_path / "run" / "ckpt"
+  loop.train(tiny_config("dcgan_fashion_mnist_32", steps=2, ckpt_every=1, sample_every=1000), str(workdir))
+  for prefix in ("ckpt-1", "ckpt-2"):
+    _truncate_data_files(ckpt / prefix)
+  before = {p.name: p.read_bytes() for p in ckpt.iterdir()}
+  out = run_main(*TINY, "--steps=4", "--ckpt_every=1", "--sample_every=1000", f"--workdir={workdir}")
+  assert out.returncode == 2, out.stdout + out.stderr
+  assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
+  assert out.stderr.startswith("error: None of the 2 checkpoint(s)") and "ckpt-2" in out.stderr
+  assert {p.name: p.read_bytes() for p in ckpt.iterdir()} == before

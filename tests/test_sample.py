@@ -63,8 +63,7 @@ def test_sample_cli_writes_files_and_exports_reload(trained_run, tmp_path):
                                 image_lib.to_uint8(images[2])[..., 0])
   # The exported .keras generator reproduces the checkpoint's generator.
   z = model.fixed_latents(4, seed=3)
-  reloaded = keras.models.load_model(out / "generator.keras", custom_objects=sample._custom_objects(),
-                                     compile=False)
+  reloaded = keras.saving.load_model(out / "generator.keras", compile=False)
   np.testing.assert_allclose(reloaded(z, training=False), model.generator(z, training=False), atol=1e-5)
   # And the SavedModel export, through its `serve` endpoint.
   path = sample.export_generator(model, str(tmp_path / "saved"), "savedmodel")
@@ -77,11 +76,67 @@ def test_keras_export_of_the_virtual_batch_norm_generator(tmp_path):
   config = tiny_config("dcgan_improved_fashion_mnist_32")
   model = gans.build(config, loop.channels_of(config))
   path = sample.export_generator(model, str(tmp_path / "g.keras"), "keras")  # checks 4 outputs itself
-  reloaded = keras.models.load_model(path, custom_objects=sample._custom_objects(), compile=False)
+  reloaded = keras.saving.load_model(path, compile=False)
   assert type(reloaded).__name__ == "ReferenceBatchGenerator"
   np.testing.assert_array_equal(reloaded.reference_z.numpy(), model.generator.reference_z.numpy())
   z = model.fixed_latents(6, seed=5)
   np.testing.assert_allclose(reloaded(z, training=False), model.generator(z, training=False), atol=1e-5)
+
+
+def _custom_classes():
+  """Every keras Layer/Model class defined in tfgan_repro.networks."""
+  import inspect
+  from tfgan_repro.networks import began, dcgan, igan, improved, wgan
+  return [c for m in (began, dcgan, igan, improved, wgan) for _, c in inspect.getmembers(m, inspect.isclass)
+          if c.__module__ == m.__name__ and issubclass(c, keras.layers.Layer)]
+
+
+def test_every_custom_layer_is_registered_with_keras():
+  classes = _custom_classes()
+  assert {"ConvBlock", "DepthToSpace", "VirtualBatchNorm", "ReferenceBatchGenerator",
+          "MinibatchDiscrimination"} <= {c.__name__ for c in classes}
+  for c in classes:
+    assert keras.saving.get_registered_name(c) == f"tfgan_repro>{c.__name__}", c
+    assert keras.saving.get_registered_object(f"tfgan_repro>{c.__name__}") is c
+
+
+_LOAD_IN_FRESH_PROCESS = """
+import sys
+import numpy as np
+import tfgan_repro  # registers the package's layers: nothing else is imported from it
+import keras
+for path in sys.argv[1:]:
+  model = keras.saving.load_model(path, compile=False)
+  out = keras.tree.flatten(model(np.load(path + ".in.npy"), training=False))  # G: images; D: dict of tensors
+  np.savez(path + ".out.npz", *[np.asarray(o, np.float32) for o in out])
+"""
+
+
+def test_exports_load_in_a_fresh_process_with_only_import_tfgan_repro(tmp_path):
+  # Between them these hold every custom layer: ConvBlock (BEGAN G), DepthToSpace and the IGAN generator's
+  # dropout (IGAN G), ReferenceBatchGenerator with VirtualBatchNorm (improved DCGAN G), MinibatchDiscrimination
+  # (improved DCGAN D).
+  nets, outputs = {}, {}
+  for name, preset in (("began", "began_fashion_mnist_32"), ("igan", "igan_fashion_mnist_96"),
+                       ("improved", "dcgan_improved_fashion_mnist_32")):
+    config = tiny_config(preset)
+    model = gans.build(config, loop.channels_of(config))
+    nets[f"{name}_g"] = (model.generator, model.fixed_latents(3, seed=1))
+    if name == "improved":
+      nets["improved_d"] = (model.discriminator, model.generate_images(3, seed=1))
+  for name, (net, x) in nets.items():
+    path = str(tmp_path / f"{name}.keras")
+    net.save(path)
+    np.save(path + ".in.npy", np.asarray(x, np.float32))
+    outputs[path] = [np.asarray(o) for o in keras.tree.flatten(net(x, training=False))]
+  proc = subprocess.run([sys.executable, "-c", _LOAD_IN_FRESH_PROCESS, *outputs], capture_output=True, text=True,
+                        timeout=300, env=ENV)
+  assert proc.returncode == 0, proc.stderr[-3000:]
+  for path, want in outputs.items():
+    with np.load(path + ".out.npz") as got:
+      assert len(got.files) == len(want), path
+      for i, w in enumerate(want):
+        np.testing.assert_allclose(got[f"arr_{i}"], w, atol=1e-5, err_msg=path)
 
 
 def test_slim_run_export_samples_like_the_full_run_and_is_smaller(trained_run, tmp_path):

@@ -14,11 +14,11 @@ SHIPPED = REPO / "checkpoints" / "shipped" / "began_skip_fashion_mnist_32"
 ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
 
 
-def _run(module, *args):
+def _run(module, *args, env=None):
   proc = subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, timeout=600,
-                        env=ENV, cwd=REPO)
+                        env=env or ENV, cwd=REPO)
   assert proc.returncode == 0, proc.stderr[-3000:]
-  return proc.stdout
+  return proc
 
 
 def test_shipped_generator_is_small_and_self_describing():
@@ -42,10 +42,17 @@ def test_sample_and_evaluate_on_the_shipped_generator(tmp_path, fashion_dir):
   logged = [json.loads(l) for l in (SHIPPED / "scores.jsonl").read_text().splitlines()]
   step = max(r["checkpoint_step"] for r in logged)
   want = next(r["value"] for r in logged if r["metric"] == "fid" and r["checkpoint_step"] == step)
-  stdout = _run("tfgan_repro.evaluate", f"--workdir={SHIPPED}", "--network=classifier", "--metrics=fid,is",
-                "--num_fake=2000", "--num_real=10000", "--split=train", f"--stats_dir={tmp_path / 'stats'}",
-                f"--scores={tmp_path / 'scores.jsonl'}", "--seed=7")
-  records = [json.loads(l) for l in stdout.splitlines() if l.startswith("{")]
+  # Without --scores, the shipped (tracked) scores.jsonl is left alone: the records go to a per-user file
+  # and the command says where.
+  shipped_scores = (SHIPPED / "scores.jsonl").read_bytes()
+  proc = _run("tfgan_repro.evaluate", f"--workdir={SHIPPED}", "--network=classifier", "--metrics=fid,is",
+              "--num_fake=2000", "--num_real=10000", "--split=train", f"--stats_dir={tmp_path / 'stats'}",
+              "--seed=7", "--json", env=dict(ENV, TFGAN_REPRO_SCORES_DIR=str(tmp_path / "scores")))
+  records = [json.loads(l) for l in proc.stdout.splitlines() if l.startswith("{")]
   fid = next(r for r in records if r["metric"] == "fid")
   assert fid["checkpoint_step"] == step and fid["n_fake"] == 2000 and fid["n_real"] == 10000
   assert abs(fid["value"] - want) < 0.1 * want, (fid["value"], want)
+  assert (SHIPPED / "scores.jsonl").read_bytes() == shipped_scores
+  (written,) = (tmp_path / "scores").glob("began_skip_fashion_mnist_32-*/scores.jsonl")
+  assert [json.loads(l) for l in written.read_text().splitlines()] == records
+  assert f"2 score(s) appended to {written}" in proc.stderr

@@ -8,7 +8,11 @@ CHECKPOINT_ROOT = os.environ.get("TFGAN_CHECKPOINTS", "checkpoints")
 
 
 def default_workdir(config) -> str:
-  return os.path.join(CHECKPOINT_ROOT, config.preset.replace("/", "_"))
+  """checkpoints/<preset>[_tiny]; a folder run (own images): checkpoints/<model>_folder_<resolution>[_tiny]."""
+  name = config.preset
+  if config.get("dataset") == "folder" and not name.startswith(f"{config.model}_folder_"):
+    name = f"{config.model}_folder_{config.resolution}" + ("/tiny" if name.endswith("/tiny") else "")
+  return os.path.join(CHECKPOINT_ROOT, name.replace("/", "_"))
 
 
 def run_training(config, workdir: str = "", overwrite: bool = False) -> int:

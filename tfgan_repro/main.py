@@ -1,7 +1,7 @@
 """Command line: `python -m tfgan_repro.main --model=dcgan --dataset=fashion_mnist [--field=value ...]`.
 
 Every field of the chosen preset is also a flag. This file is intentionally thin: it parses flags and
-calls `tfgan_repro.training.loop.train`.
+calls `tfgan_repro.training.loop.train`; `--help` / `-h` and `--list` are built by `cli_help`.
 """
 import json
 import logging
@@ -10,19 +10,28 @@ import sys
 
 from absl import app, flags
 
+from tfgan_repro import _quiet
+
+# `import tfgan_repro` already filtered TensorFlow's start-up lines; this quiets absl INFO and TFDS chatter.
+_quiet.cli()  # TFGAN_VERBOSE=1 (or --verbosity=0) shows them
+
 DEFAULT_MODEL, DEFAULT_DATASET = "began_skip", "fashion_mnist"  # seed 000's Fashion-MNIST 32x32 experiment
 
-flags.DEFINE_string("model", DEFAULT_MODEL, "GAN to train (see configs/).")
-flags.DEFINE_string("dataset", DEFAULT_DATASET, "Data set (see configs/).")
+flags.DEFINE_string("model", DEFAULT_MODEL, "GAN to train: began, began_skip, dcgan, dcgan_improved, wgan_gp, "
+                    "igan, igan_v2, igan_vn (--list shows every preset).")
+flags.DEFINE_string("dataset", DEFAULT_DATASET, "mnist, fashion_mnist, cifar10, celeba, lsun, faces256, or folder "
+                    "(your images in --data_dir; README \"Own data\").")
 flags.DEFINE_string("preset", "", "Preset module in configs/ (overrides --model/--dataset lookup).")
 flags.DEFINE_bool("tiny", False, "Use the preset's tiny variant (seconds; for tests).")
 flags.DEFINE_string("workdir", "", "Run directory (default checkpoints/<preset>).")
 flags.DEFINE_bool("overwrite", False, "Delete an existing run directory with a different config.")
 flags.DEFINE_bool("dry_run", False, "Print the resolved config and exit.")
 flags.DEFINE_bool("summary", False, "Print each network's layer table with parameter counts and exit.")
+flags.DEFINE_bool("list", False, "Print every preset (model x dataset x resolution, and its paper) and exit.")
 FLAGS = flags.FLAGS
 
-_CLI_ONLY = {"model", "dataset", "preset", "tiny", "workdir", "overwrite", "dry_run", "summary"}
+_CLI_FLAGS = ("model", "dataset", "preset", "tiny", "workdir", "overwrite", "dry_run", "summary", "list")  # help order
+_CLI_ONLY = set(_CLI_FLAGS)
 
 
 def _prescan(argv, name, default):
@@ -39,8 +48,7 @@ def _prescan(argv, name, default):
 
 def resolve_config(model, dataset, preset="", tiny=False, resolution=None):
   from tfgan_repro import presets
-  name = preset or presets.find(model, dataset, resolution)
-  return presets.load(name, tiny)
+  return presets.resolve(model, dataset, preset, tiny, resolution)
 
 
 def _define_config_flags(config):
@@ -53,7 +61,13 @@ def _define_config_flags(config):
 
 
 def parse_flags(argv):
-  """Loads the preset named by --model/--dataset/--preset, defines its fields as flags, parses argv."""
+  """Loads the preset named by --model/--dataset/--preset, defines its fields as flags, parses argv.
+
+  --list and -h/--help print and exit 0 here, before absl (whose --help exits 1 and lists flags by module).
+  """
+  from tfgan_repro import cli_help
+  if cli_help.wants_list(argv):
+    cli_help.emit(cli_help.list_table())
   try:
     res = _prescan(argv, "resolution", None)
     config = resolve_config(_prescan(argv, "model", DEFAULT_MODEL), _prescan(argv, "dataset", DEFAULT_DATASET),
@@ -62,6 +76,12 @@ def parse_flags(argv):
   except ValueError as e:
     _die(e)
   _define_config_flags(config)
+  if cli_help.wants_help(argv):
+    cli_help.emit(cli_help.help_text(config, FLAGS, _CLI_FLAGS))
+  # --mixed_precision was a bool flag; its bare forms still mean true / false ("--mixed_precision auto" is a value).
+  bare = {"--mixed_precision": "--mixed_precision=true", "--nomixed_precision": "--mixed_precision=false"}
+  argv = [bare[a] if a in bare and (i + 1 == len(argv) or argv[i + 1].startswith("-")) else a
+          for i, a in enumerate(argv)]
   try:
     rest = FLAGS(argv)
   except flags.Error as e:

@@ -314,5 +314,7 @@ def main(argv):
 
 if __name__ == "__main__":
   from absl import app
+  from tfgan_repro import _quiet
+  _quiet.cli()  # absl WARNING and above, no TFDS chatter (TFGAN_VERBOSE=1 shows them)
   define_flags()
   app.run(main)

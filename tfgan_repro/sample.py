@@ -5,7 +5,8 @@ exported as a `.keras` file or a SavedModel.
       [--rows=4] [--singles=16] [--method=auto|slerp|linear] [--export=keras|savedmodel|run]
 
 Writes into --out (default RUN/sampled/step_<step>): grid_seed<S>.png (the --num images of
-`model.generate_images(num, seed)`, i.e. the latents the training grids use for that seed),
+`model.generate_images(num, seed)`, i.e. the latents the training grids use for that seed; for IGAN_v2/VN
+one row group per branch, labelled on the left with the branch and its class name),
 interpolation_seed<S>.png (--rows rows of --interpolate images each), singles/seed<S>_<i>.png (the first
 --singles grid images, one file each) and generator.keras or generator_savedmodel/. An export is reloaded
 and must reproduce the generator's outputs, else the command fails.
@@ -25,9 +26,7 @@ A missing run directory or checkpoint prints one line and exits with status 2.
 import os
 import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TF's start-up chatter out of the one-line errors
-
-import numpy as np  # noqa: E402
+import numpy as np
 
 METHODS = ("auto", "slerp", "linear")
 EXPORTS = ("", "keras", "savedmodel", "run")
@@ -80,13 +79,6 @@ def interpolation_images(model, rows: int = 4, steps: int = 8, seed: int = 0, me
   return images_of(model, z)
 
 
-def _custom_objects() -> dict:
-  """This package's layers, so a `.keras` generator reloads without registering them globally."""
-  from tfgan_repro.networks import began, igan, improved
-  return {c.__name__: c for c in (began.ConvBlock, igan.DepthToSpace, improved.VirtualBatchNorm,
-                                  improved.MinibatchDiscrimination, improved.ReferenceBatchGenerator)}
-
-
 def export_generator(model, path: str, fmt: str, seed: int = 0, atol: float = 1e-5) -> str:
   """Saves `model.generator` as `.keras` (fmt "keras") or a SavedModel (fmt "savedmodel", endpoint `serve`:
   float32 z (B, latent_dim) -> images), reloads it and checks it reproduces 4 outputs within `atol`."""
@@ -97,7 +89,8 @@ def export_generator(model, path: str, fmt: str, seed: int = 0, atol: float = 1e
   if fmt == "keras":
     try:
       generator.save(path)
-      reloaded = keras.models.load_model(path, custom_objects=_custom_objects(), compile=False)
+      # No custom_objects: `import tfgan_repro` registered the package's layers with Keras.
+      reloaded = keras.saving.load_model(path, compile=False)
     except (TypeError, ValueError, NotImplementedError) as e:
       reason = " ".join(str(e).split())[:200]  # Keras' messages span many lines; keep the error to one
       raise ValueError(f"{type(generator).__name__} does not round-trip through .keras ({reason}...); "
@@ -173,12 +166,14 @@ def sample_run(workdir: str, *, step=None, out: str = "", num: int = 64, seed: i
   os.makedirs(out, exist_ok=True)
   written = {"step": step}
   images = model.generate_images(num, seed=seed)
+  branches = getattr(model, "branch_names", ())  # IGAN_v2/VN: row groups labelled by branch (and class)
   written["grid"] = os.path.join(out, f"grid_seed{seed}.png")
-  image_lib.save_png(image_lib.grid(images), written["grid"])
+  image_lib.save_png(image_lib.branch_grids(images, branches)[0], written["grid"])
   if interpolate_steps:
     strip = interpolation_images(model, rows, interpolate_steps, seed, method)
     written["interpolation"] = os.path.join(out, f"interpolation_seed{seed}.png")
-    image_lib.save_png(image_lib.grid(strip, columns=interpolate_steps), written["interpolation"])
+    image_lib.save_png(image_lib.branch_grids(strip, branches, columns=interpolate_steps)[0],
+                       written["interpolation"])
   written["singles"] = []
   for i in range(singles):
     path = os.path.join(out, "singles", f"seed{seed}_{i:04d}.png")
@@ -233,5 +228,7 @@ def main(argv):
 
 if __name__ == "__main__":
   from absl import app
+  from tfgan_repro import _quiet
+  _quiet.cli()
   define_flags()
   app.run(main)

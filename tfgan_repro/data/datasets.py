@@ -2,6 +2,10 @@
 from typing import NamedTuple, Optional
 
 
+CELEBA_ALIGNED_SIZE = (178, 218)  # (width, height) of img_align_celeba
+CELEBA_CROP = (39, 19, 140)       # (top, left, side) of the centred square cut from an aligned image
+
+
 class DatasetInfo(NamedTuple):
   tfds_name: Optional[str]   # None: no TFDS builder (bring a folder)
   channels: int
@@ -20,7 +24,9 @@ DATASETS = {
     "cifar10": DatasetInfo("cifar10", 3, 10, None,
                            "TFDS 'cifar10' prepared under --data_dir, or an .npz with x/y arrays as --data_dir"),
     # CelebA's aligned images are 178x218 (w x h). Decision: a centred 140x140 square (rows 39..178, the face
-    # and hair, little background) is cut out and then resized, for every resolution.
+    # and hair, little background) is cut out and then resized, for every resolution. Images of any other
+    # size (e.g. faces already cropped to 64x64) are cut to their largest centred square instead: the
+    # 140-px box is only meaningful in the aligned framing.
     "celeba": DatasetInfo("celeb_a", 3, 0, "celeba_140",
                           "TFDS 'celeb_a' prepared under --data_dir, or a folder of the aligned CelebA "
                           "images (img_align_celeba) as --data_dir"),

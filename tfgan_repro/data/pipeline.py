@@ -2,17 +2,15 @@
 
 Order is a pure function of (seed, step): example i of the endless stream is position i % N of the
 permutation drawn for epoch i // N. Resuming at step s therefore starts exactly where the interrupted run
-stopped without replaying it (for in-memory and folder sources; TFDS streams replay with `skip`).
+stopped without replaying it (for in-memory and folder sources; TFDS streams, whose file order and shuffle
+buffer are seeded too, replay deterministically with `skip`).
 """
-import logging
-import os
-from pathlib import Path
 from typing import Optional, Sequence
 
 import numpy as np
 import tensorflow as tf
 
-from tfgan_repro.data import datasets, sources
+from tfgan_repro.data import datasets, locate, sources
 
 
 def parse_classes(classes) -> Optional[list]:
@@ -34,11 +32,15 @@ def frame(images: tf.Tensor, resolution: int, crop: Optional[str]) -> tf.Tensor:
   """
   images = tf.cast(images, tf.float32)
   h, w = tf.shape(images)[1], tf.shape(images)[2]
-  if crop == "celeba_140":
-    images = tf.image.crop_to_bounding_box(images, 39, 19, 140, 140)  # centred in 218 x 178
-  elif crop == "center_square":
+  if crop in ("celeba_140", "center_square"):
     side = tf.minimum(h, w)
-    images = tf.image.crop_to_bounding_box(images, (h - side) // 2, (w - side) // 2, side, side)
+    top, left = (h - side) // 2, (w - side) // 2
+    if crop == "celeba_140":  # the 140-px face box only in the aligned 178x218 framing; else as center_square
+      (aligned_w, aligned_h), (box_top, box_left, box) = datasets.CELEBA_ALIGNED_SIZE, datasets.CELEBA_CROP
+      aligned = tf.logical_and(tf.equal(h, aligned_h), tf.equal(w, aligned_w))
+      top, left, side = (tf.where(aligned, box_top, top), tf.where(aligned, box_left, left),
+                         tf.where(aligned, box, side))
+    images = tf.image.crop_to_bounding_box(images, top, left, side, side)
   images = tf.image.resize(images, [resolution, resolution], method="bilinear", antialias=True)
   return tf.clip_by_value(images / 127.5 - 1.0, -1.0, 1.0)
 
@@ -69,59 +71,6 @@ def _index_stream(n: int, seed: int, start: int) -> tf.data.Dataset:
   return ds.skip(offset)
 
 
-def _tfds_source(info, split, data_dir):
-  import tensorflow_datasets as tfds
-  try:
-    return tfds.load(info.tfds_name, split=split, data_dir=data_dir or None, download=False,
-                     try_gcs=False, shuffle_files=False)
-  except Exception as e:  # tfds raises several types for "not prepared"; all mean the same here
-    logging.info("TFDS %s unavailable: %s", info.tfds_name, e)
-    return None
-
-
-def _local_source(name: str, split: str, data_dir: str, with_classes: bool):
-  """InMemory or ImageFiles from --data_dir / well-known local paths, or None."""
-  if data_dir and data_dir.endswith(".npz"):
-    if not os.path.isfile(data_dir):
-      raise sources.DataNotFoundError(f"--data_dir={data_dir} does not exist.")
-    return sources.load_npz(data_dir, split)
-  for d in sources.idx_candidates(name, data_dir):
-    if os.path.isdir(d):
-      found = sources.load_idx_dir(d, split)
-      if found is not None:
-        return found
-  if data_dir and os.path.isdir(data_dir):
-    folder = Path(data_dir)
-    if (folder / split).is_dir():
-      folder = folder / split
-    if any(p.suffix.lower() in sources.IMAGE_SUFFIXES for p in folder.rglob("*")):
-      return sources.check_image_files(sources.list_image_folder(folder, with_classes))
-  return None
-
-
-def describe_missing(name: str, split: str, data_dir: str) -> str:
-  info = datasets.get_info(name)
-  tried = []
-  if data_dir:
-    tried.append(f"--data_dir={data_dir} (npz, IDX or image folder)")
-  tried += [d for d in sources.IDX_DEFAULT_DIRS.get(name, [])]
-  if info.tfds_name:
-    tried.append(f"TFDS '{info.tfds_name}' split '{split}' (no download: this machine is offline)")
-  return (f"No data for dataset '{name}'. Tried: {'; '.join(tried) or 'nothing'}. "
-          f"To supply it: {info.how_to_get}.")
-
-
-def load_source(name: str, split: str = "train", data_dir: str = "", with_classes: bool = False):
-  """The first source that holds `name`: InMemory, ImageFiles or a tf.data.Dataset (TFDS)."""
-  info = datasets.get_info(name)
-  found = _local_source(name, split, data_dir, with_classes or info.num_classes > 0)
-  if found is None and info.tfds_name:
-    found = _tfds_source(info, split, data_dir)
-  if found is None:
-    raise sources.DataNotFoundError(describe_missing(name, split, data_dir))
-  return found
-
-
 def _decode_file(path):
   raw = tf.io.read_file(path)
   image = tf.io.decode_image(raw, channels=3, expand_animations=False)
@@ -131,7 +80,7 @@ def _decode_file(path):
 def make_dataset(name: str, resolution: int, batch_size: int, *, split: str = "train",
                  classes: Optional[Sequence[int]] = None, data_dir: str = "", seed: int = 0,
                  start_step: int = 0, channels: int = 0, balanced_classes: bool = False,
-                 repeat: bool = True) -> tf.data.Dataset:
+                 repeat: bool = True, source: Optional[locate.Source] = None) -> tf.data.Dataset:
   """Batches {"images": float32 (B, R, R, C) in [-1, 1], "labels": int64 (B,)}.
 
   Args:
@@ -140,6 +89,7 @@ def make_dataset(name: str, resolution: int, batch_size: int, *, split: str = "t
       (shape (K * batch_size, R, R, C)); per-class models use it.
     start_step: number of batches already consumed (for resuming).
     channels: 0 keeps the dataset's channels; 1 or 3 converts.
+    source: what `locate.find_source` returned for these arguments (found here when None).
   """
   if batch_size <= 0:
     raise ValueError(f"batch_size must be a positive integer, got {batch_size}.")
@@ -149,10 +99,15 @@ def make_dataset(name: str, resolution: int, batch_size: int, *, split: str = "t
   classes = parse_classes(classes)
   if balanced_classes and not classes:
     raise ValueError("balanced_classes needs --classes (e.g. --classes=0,7).")
-  source = load_source(name, split, data_dir, with_classes=bool(classes))
+  if source is None:
+    source = locate.find_source(name, split, data_dir, with_classes=bool(classes), seed=seed)
+  found, source = source, source.data
   channels = channels or info.channels
 
   if isinstance(source, tf.data.Dataset):
+    missing = [c for c in classes or [] if not 0 <= c < found.num_classes]
+    if missing:  # a filter on a label that never occurs would wait forever for its first batch
+      raise ValueError(f"--classes {missing} have no images in '{name}' (it has {found.num_classes} classes).")
     return _tfds_pipeline(source, info, resolution, batch_size, classes, seed, start_step, channels,
                           balanced_classes, repeat)
 

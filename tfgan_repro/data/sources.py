@@ -5,13 +5,13 @@ how to supply the data when it is missing.
 """
 import gzip
 import logging
-import os
 import struct
 from pathlib import Path
 from typing import NamedTuple, Optional
 
 import numpy as np
 
+# Looked at only when no --data_dir is given.
 IDX_DEFAULT_DIRS = {
     "fashion_mnist": ["/usr/share/datasets/fashion-mnist"],  # Debian: apt-get install dataset-fashion-mnist
     "mnist": ["/usr/share/datasets/mnist"],
@@ -78,9 +78,10 @@ def load_idx_dir(directory, split: str = "train") -> Optional[InMemory]:
 
 
 def load_npz(path, split: str = "train") -> InMemory:
-  """Loads an .npz holding `x`/`images` (N, H, W[, C]) uint8 and optional `y`/`labels`.
+  """Loads an .npz holding `x`/`images` (N, H, W[, C]) and optional `y`/`labels`.
 
-  Split-specific keys (`x_train`, `y_test`, ...) are used when present.
+  Split-specific keys (`x_train`, `y_test`, ...) are used when present. Pixels may be uint8, integers in
+  [0, 255] or floats in [0, 1], [-1, 1] or [0, 255] (told apart by their range); anything else is refused.
   """
   with np.load(path) as f:
     keys = set(f.files)
@@ -92,13 +93,45 @@ def load_npz(path, split: str = "train") -> InMemory:
     labels = np.asarray(f[y_key]).astype(np.int64).reshape(-1) if y_key else np.full(len(images), -1)
   if images.ndim == 3:
     images = images[..., None]
-  if images.dtype != np.uint8:
-    if images.min() < 0:  # [-1, 1] floats
-      images = (images + 1.0) * 127.5
-    elif images.max() <= 1.0:
-      images = images * 255.0
-    images = np.clip(np.round(images), 0, 255).astype(np.uint8)
-  return InMemory(images, labels)
+  if images.ndim != 4 or images.shape[-1] not in (1, 3, 4) or not len(images):
+    raise ValueError(f"{path}: '{x_key}' has shape {images.shape}; expected (N, H, W) or (N, H, W, C) with "
+                     "N > 0 and C = 1, 3 or 4.")
+  if len(labels) != len(images):
+    raise ValueError(f"{path}: '{x_key}' holds {len(images)} images but '{y_key}' {len(labels)} labels.")
+  return InMemory(to_uint8(images, f"{path}: '{x_key}'"), labels)
+
+
+# Accepted float ranges, in the order they are tried (a set inside [0, 1] is read as [0, 1]). The slack
+# absorbs float round-off of normalised data (e.g. 1.0000001); values are clipped after scaling.
+_FLOAT_RANGES = (((0.0, 1.0), lambda x: x * 255.0),
+                 ((-1.0, 1.0), lambda x: (x + 1.0) * 127.5),
+                 ((0.0, 255.0), lambda x: x))
+_SLACK = 1e-3
+
+
+def to_uint8(images: np.ndarray, what: str) -> np.ndarray:
+  """uint8 as is; integers in [0, 255]; floats by range. Raises ValueError naming `what` otherwise."""
+  if images.dtype == np.uint8:
+    return images
+  if images.dtype == np.bool_:  # a binary image: True is white
+    return images.astype(np.uint8) * 255
+  if images.dtype.kind in "iu":
+    lo, hi = int(images.min()), int(images.max())
+    if lo < 0 or hi > 255:
+      raise ValueError(f"{what} holds integers in [{lo}, {hi}]; integer pixels must lie in [0, 255].")
+    return images.astype(np.uint8)
+  if images.dtype.kind != "f":
+    raise ValueError(f"{what} has dtype {images.dtype}; pixels must be uint8, integers or floats.")
+  bad = int(np.size(images) - np.count_nonzero(np.isfinite(images)))
+  if bad:
+    raise ValueError(f"{what} holds {bad} non-finite pixel value(s) (NaN or Inf) of {images.size}; "
+                     "clean or drop those images first.")
+  lo, hi = float(images.min()), float(images.max())
+  for (low, high), scale in _FLOAT_RANGES:
+    if lo >= low - _SLACK and hi <= high + _SLACK:
+      return np.clip(np.round(scale(images)), 0, 255).astype(np.uint8)
+  raise ValueError(f"{what} holds floats in [{lo:g}, {hi:g}]; float pixels must lie in [0, 1], [-1, 1] "
+                   "or [0, 255] (or store uint8).")
 
 
 def list_image_folder(directory, with_classes: bool = False) -> ImageFiles:
@@ -136,9 +169,3 @@ def check_image_files(files: ImageFiles) -> ImageFiles:
   if not good:
     raise DataNotFoundError(f"None of the {len(files.paths)} image files could be read.")
   return ImageFiles([files.paths[i] for i in good], files.labels[good], files.class_names)
-
-
-def idx_candidates(dataset: str, data_dir: str) -> list:
-  dirs = [data_dir] if data_dir else []
-  dirs += [os.path.join(data_dir, dataset)] if data_dir else []
-  return dirs + IDX_DEFAULT_DIRS.get(dataset, [])

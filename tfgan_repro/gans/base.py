@@ -30,6 +30,9 @@ class GANModel(keras.Model):
   tracker_names: Sequence[str] = ("d_loss", "g_loss")
   batches_per_step = 1        # batches of `batch_size` consumed by one train_step (e.g. WGAN critic steps)
   balanced_classes = False    # the data pipeline groups each batch by class
+  # Loss-scale overflows in a row that stop the run: by then the scale has halved from 2^15 to 2^-15, so
+  # the gradients are not finite at any useful scale.
+  max_overflow_streak = 30
 
   def __init__(self, generator: keras.Model, discriminator: keras.Model, *, latent_dim: int,
                latent_distribution: str = "normal", seed: int = 0, name: Optional[str] = None):
@@ -45,6 +48,10 @@ class GANModel(keras.Model):
     self.seed = self.add_weight(shape=(), dtype="int64", initializer=keras.initializers.Constant(seed),
                                 trainable=False, name="seed", aggregation="only_first_replica")
     self.trackers = {n: keras.metrics.Mean(name=n) for n in self.tracker_names}
+    # First step with a non-finite value (-1: none); not checkpointed, a restored run starts clean.
+    self.nonfinite_step = self.add_weight(shape=(), dtype="int64", initializer=keras.initializers.Constant(-1),
+                                          trainable=False, name="nonfinite_step", aggregation="only_first_replica")
+    self.loss_scaling = False
 
   # --- set-up -------------------------------------------------------------------------------------
   def compile(self, g_optimizer, d_optimizer, *, loss_scaling: bool = False, **kwargs):
@@ -54,9 +61,13 @@ class GANModel(keras.Model):
       `compile` drops Keras' automatic wrapping, so it happens here.
     """
     super().compile(**kwargs)
+    self.loss_scaling = bool(loss_scaling)
     if loss_scaling:
       g_optimizer = keras.optimizers.LossScaleOptimizer(g_optimizer)
       d_optimizer = keras.optimizers.LossScaleOptimizer(d_optimizer)
+      self.overflow_streak = self.add_weight(shape=(), dtype="int64", initializer="zeros", trainable=False,
+                                             name="overflow_streak", aggregation="only_first_replica")
+      self.trackers["loss_scale_overflows"] = keras.metrics.Sum(name="loss_scale_overflows")
     self.g_optimizer = g_optimizer
     self.d_optimizer = d_optimizer
     self.g_optimizer.build(self.generator.trainable_variables)
@@ -115,25 +126,62 @@ class GANModel(keras.Model):
     """Differentiates `loss` (float32, this replica's mean) and applies the update; returns the grad norm.
 
     The loss is divided by the replicas in sync: replica gradients are summed, so the update equals the
-    one-device update on the global batch. `optimizer.scale_loss` adds dynamic loss scaling where used.
+    one-device update on the global batch. `optimizer.scale_loss` adds dynamic loss scaling where used;
+    the returned norm is of the *unscaled* gradients, so it reads the same with or without loss scaling.
+    On a loss-scale overflow it is not finite: the optimizer skips that update and halves its scale
+    (`finish_step` counts the step instead of stopping the run).
     """
     _, replicas = _replica()
     with tape:  # re-entering records the scaling too
       scaled = optimizer.scale_loss(loss / tf.cast(replicas, loss.dtype))
     grads = tape.gradient(scaled, variables)
+    # Read before `apply`, which halves the scale on an overflow (or doubles it after a run of good steps).
+    scale = (tf.identity(optimizer.dynamic_scale) if isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
+             else tf.constant(1.0, tf.float32))
+    norm = tf.linalg.global_norm([tf.cast(g, tf.float32) for g in grads if g is not None])
     optimizer.apply(grads, variables)
-    grads = [tf.cast(g, tf.float32) for g in grads if g is not None]
-    return tf.linalg.global_norm(grads) * tf.cast(replicas, tf.float32)
+    return norm / scale * tf.cast(replicas, tf.float32)
 
   def finish_step(self, values: Dict[str, tf.Tensor]) -> Dict[str, tf.Tensor]:
-    """Advances the step, updates the trackers and returns the logs (with a `nonfinite` flag)."""
+    """Advances the step, updates the trackers and returns the logs (with a `nonfinite` flag).
+
+    Values named `*_grad_norm` are gradient norms. With loss scaling, a step whose losses are finite but
+    whose gradients are not is a loss-scale overflow: the optimizers skipped it, the norms are left out of
+    the means, the step is counted in `loss_scale_overflows`, and only `max_overflow_streak` of them in a
+    row flag the run as non-finite. Without loss scaling any non-finite value flags it.
+    `nonfinite` stays set from the first bad step on (`nonfinite_step` holds it), so a callback that sees
+    only every N-th step's logs (steps_per_execution) still sees it.
+    """
     self.step.assign_add(1)
-    finite = tf.reduce_all([tf.reduce_all(tf.math.is_finite(tf.cast(v, tf.float32))) for v in values.values()])
+    finite = {k: tf.reduce_all(tf.math.is_finite(tf.cast(v, tf.float32))) for k, v in values.items()}
+    losses_ok = tf.reduce_all([ok for k, ok in finite.items() if not k.endswith("_grad_norm")] or [True])
+    grads_ok = tf.reduce_all([ok for k, ok in finite.items() if k.endswith("_grad_norm")] or [True])
+    if self.loss_scaling:
+      overflow = losses_ok & tf.logical_not(grads_ok)
+      streak = tf.where(overflow, self.overflow_streak + 1, tf.zeros_like(self.overflow_streak))
+      self.overflow_streak.assign(streak)
+      self.trackers["loss_scale_overflows"].update_state(tf.cast(overflow, tf.float32))
+      good = losses_ok & (streak < self.max_overflow_streak)
+    else:
+      overflow, good = tf.constant(False), losses_ok & grads_ok
     for name, value in values.items():
       if name in self.trackers:
-        self.trackers[name].update_state(tf.cast(value, tf.float32))
+        value = tf.cast(value, tf.float32)
+        if name.endswith("_grad_norm"):  # an overflow step's norms are left out of the mean
+          keep = tf.cast(tf.logical_not(overflow), tf.float32)
+          value = tf.where(overflow, tf.zeros_like(value), value)
+          self.trackers[name].update_state(value, sample_weight=keep * tf.ones_like(value))
+        else:
+          self.trackers[name].update_state(value)
+    self.nonfinite_step.assign(tf.where((self.nonfinite_step < 0) & tf.logical_not(good), self.step.value,
+                                        self.nonfinite_step))
     logs = {name: t.result() for name, t in self.trackers.items()}
-    logs["nonfinite"] = 1.0 - tf.cast(finite, tf.float32)
+    if self.loss_scaling:  # an interval of overflow steps only applied no update: its norm is undefined
+      for name in (n for n in logs if n.endswith("_grad_norm")):
+        logs[name] = tf.where(self.trackers[name].count > 0, logs[name], float("nan"))
+    logs["nonfinite"] = tf.cast(self.nonfinite_step >= 0, tf.float32)
+    if self.loss_scaling:
+      logs["overflow_streak"] = tf.cast(self.overflow_streak, tf.float32)
     if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
       # Keras 3 reduces fit logs across workers with strategy.reduce(MEAN, v, axis=0), which needs an axis.
       logs = {k: tf.reshape(v, [1]) for k, v in logs.items()}

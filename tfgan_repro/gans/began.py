@@ -75,6 +75,20 @@ def halve_on_plateau(state: PlateauState, m_global, step, *, window: int, patien
       stale=tf.where(halve, tf.zeros_like(stale), stale))
 
 
+class HalvingLog(keras.callbacks.Callback):
+  """Prints one line when the learning-rate scale changes (`step 6000: learning-rate scale 1 -> 0.5`), so a
+  run's log says at which step a halving fired; the lr/g, lr/d scalars show it at log_every resolution."""
+
+  def on_train_begin(self, logs=None):
+    self.scale = float(self.model.lr_scale.numpy())
+
+  def on_train_batch_end(self, batch, logs=None):
+    scale = float(self.model.lr_scale.numpy())
+    if scale != self.scale:
+      print(f"step {int(self.model.step.numpy())}: learning-rate scale {self.scale:g} -> {scale:g}", flush=True)
+      self.scale = scale
+
+
 def _global_mean(x):
   """Mean of a per-replica scalar over the replicas, so k_t evolves as on one device."""
   ctx = tf.distribute.get_replica_context()
@@ -118,6 +132,9 @@ class BEGAN(GANModel):
   def checkpoint_items(self):
     return {**super().checkpoint_items(), "k_t": self.k, "lr_scale": self.lr_scale, "m_best": self.m_best,
             "m_window_sum": self.m_window_sum, "stale_steps": self.stale_steps}
+
+  def training_callbacks(self, config):
+    return [HalvingLog()]
 
   def train_step(self, data):
     real = data["images"]

@@ -27,6 +27,10 @@ class DCGAN(GANModel):
   historical_weight: > 0 adds weight * ||theta - mean_t theta||^2 to each player's loss (§3.3). The running
     means start at the initial parameters and take in the parameters after every step, so at step t they are
     the mean of theta_0 .. theta_t (the paper's (1/t) sum_{i=1}^t theta[i], current value included).
+  reuse_fake: G's update differentiates the G(z) of D's update (same z) instead of a fresh draw, one G pass
+    fewer per step, as Radford's dcgan.torch does (main.lua fGx: "already executed in fDx, so save
+    computation"); D(G(z)) is still recomputed with the updated D. Off by default (a fresh z, the code's
+    behaviour before the option existed).
   Under tf.distribute, minibatch features and feature-matching means come from each replica's batch (like
   unsynchronised BN), so with those two options R replicas differ slightly from one device; the other
   three options are replica-invariant.
@@ -35,7 +39,7 @@ class DCGAN(GANModel):
 
   def __init__(self, generator, discriminator, *, label_smoothing: float = 1.0,
                feature_matching_layer: Optional[int] = None, feature_matching_distance: str = "squared_l2",
-               historical_weight: float = 0.0, **kwargs):
+               historical_weight: float = 0.0, reuse_fake: bool = False, **kwargs):
     super().__init__(generator, discriminator, **kwargs)
     if not 0.0 < label_smoothing <= 1.0:
       raise ValueError(f"label_smoothing is the real-label target, in (0, 1] (1 = off); got {label_smoothing}.")
@@ -45,6 +49,7 @@ class DCGAN(GANModel):
     self.feature_matching_layer = feature_matching_layer
     self.feature_matching_distance = feature_matching_distance
     self.historical_weight = historical_weight
+    self.reuse_fake = bool(reuse_fake)
     if historical_weight > 0:
       self.g_average = self._running_mean_of(generator, "g")
       self.d_average = self._running_mean_of(discriminator, "d")
@@ -72,19 +77,23 @@ class DCGAN(GANModel):
   def train_step(self, data):
     real = data["images"]
     batch = tf.shape(real)[0]
-    with tf.GradientTape() as tape:
+    with tf.GradientTape() as g_tape:  # with reuse_fake, G's update differentiates this G(z) too
       fake = self.generator(self.latents(batch, salt=0), training=True)
+    with tf.GradientTape() as tape:
       real_logits = self.discriminator(real, training=True)["logits"]
-      fake_logits = self.discriminator(fake, training=True)["logits"]
+      fake_logits = self.discriminator(tf.stop_gradient(fake), training=True)["logits"]
       d_history = self._history_penalty(self.discriminator, "d")
       d_loss = standard.discriminator_loss(real_logits, fake_logits, self.label_smoothing) + d_history
     d_norm = self.apply_gradients(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
 
-    with tf.GradientTape() as tape:
-      fake = self.generator(self.latents(batch, salt=1), training=True)
+    if not self.reuse_fake:  # a fresh z and G pass for G's update
+      g_tape = tf.GradientTape()
+      with g_tape:
+        fake = self.generator(self.latents(batch, salt=1), training=True)
+    with g_tape:  # D has been updated: G's loss sees the new D, as in alternating updates
       g_history = self._history_penalty(self.generator, "g")
       g_loss = self.generator_loss(real, fake) + g_history
-    g_norm = self.apply_gradients(self.g_optimizer, tape, g_loss, self.generator.trainable_variables)
+    g_norm = self.apply_gradients(self.g_optimizer, g_tape, g_loss, self.generator.trainable_variables)
     self._update_running_means()
     return self.finish_step({
         "d_loss": d_loss, "g_loss": g_loss, "d_history": d_history, "g_history": g_history,
@@ -153,7 +162,8 @@ def build(config, channels: int, loss_scaling: bool) -> DCGAN:
                 label_smoothing=config.label_smoothing,
                 feature_matching_layer=_feature_matching_layer(config, n_blocks + bool(head)),
                 feature_matching_distance=config.feature_matching_distance,
-                historical_weight=config.historical_weight if config.historical_averaging else 0.0)
+                historical_weight=config.historical_weight if config.historical_averaging else 0.0,
+                reuse_fake=config.get("reuse_fake", False))
   model.compile(
       g_optimizer=keras.optimizers.Adam(config.g_lr, beta_1=config.beta1, beta_2=config.beta2),
       d_optimizer=keras.optimizers.Adam(config.d_lr, beta_1=config.beta1, beta_2=config.beta2),

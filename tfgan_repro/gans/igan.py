@@ -7,6 +7,15 @@ fakes only. A step is n_critic updates of every discriminator, each on its own r
 penalty (seed 001 §3.1), G's the flipped-label loss; Gaussian noise is added to everything D sees
 (seed 001 §2.2.4 (2)); the gradient penalty interpolates between the noisy inputs D actually sees.
 
+D keeps the paper's BN (seed 001 Fig. 9), so the penalty pass has to choose BN statistics (`gp_bn_mode`):
+- "batch" (default): the interpolates go through D in training mode, normalised by their own batch
+  statistics, as TF code calling D(x_hat, training=True) does. The penalty is then NOT per-sample: BN couples
+  the samples of the batch, so sample i's input gradient depends on the other interpolates (the reason
+  Gulrajani et al. 2017 §4 keep BN out of the critic). The pass does not update D's moving statistics: they
+  are restored after it, so only the real and fake passes feed them.
+- "inference": the interpolates are normalised by D's moving statistics: a per-sample penalty (each
+  sample's gradient is the one it has alone), on a D normalised differently from its loss passes.
+
 Where the K classes come from:
 - labelled data with `--classes` (K ids): the pipeline delivers n_critic * B images of each class, class-major
   (`balanced_classes`); labels renumber 0..K-1 in `--classes` order.
@@ -17,6 +26,7 @@ Where the K classes come from:
 
 Deviations and decisions: see `configs/igan_base.py`.
 """
+import contextlib
 from typing import Dict, List, Sequence
 
 import keras
@@ -31,6 +41,7 @@ from tfgan_repro.networks import igan as nets
 
 _Z, _REAL_NOISE, _FAKE_NOISE, _EPS = range(4)
 MAX_CRITIC_STEPS, MAX_CLASSES = 9, 25  # keeps every salt of a step below the base class's 1009 per step
+GP_BN_MODES = ("batch", "inference")
 
 
 def _salt(kind: int, i: int, c: int = 0) -> int:
@@ -42,16 +53,23 @@ class IGAN(GANModel):
 
   def __init__(self, generator, discriminators: Sequence[keras.Model], *, n_critic: int = 3,
                gp_weight: float = 5.0, real_target: float = 0.9, fake_target: float = 0.1,
-               d_input_noise: float = 0.1, labelled: bool = True, **kwargs):
+               d_input_noise: float = 0.1, labelled: bool = True, gp_bn_mode: str = "batch",
+               branch_names: Sequence[str] = (), **kwargs):
     if not 1 <= n_critic <= MAX_CRITIC_STEPS:
       raise ValueError(f"n_critic must be 1..{MAX_CRITIC_STEPS} (seed 001: 3 to 5); got {n_critic}.")
     if not 1 <= len(discriminators) <= MAX_CLASSES:
       raise ValueError(f"IGAN takes 1..{MAX_CLASSES} discriminators (one per class); got {len(discriminators)}.")
+    if gp_bn_mode not in GP_BN_MODES:
+      raise ValueError(f"gp_bn_mode must be one of {', '.join(GP_BN_MODES)}; got {gp_bn_mode!r}.")
     super().__init__(generator, discriminators[0], **kwargs)
     self.discriminators = list(discriminators)
     self.num_classes = len(discriminators)
     self.n_critic, self.gp_weight, self.d_input_noise = n_critic, gp_weight, d_input_noise
     self.real_target, self.fake_target = real_target, fake_target
+    self.gp_bn_mode = gp_bn_mode
+    if branch_names and len(branch_names) != self.num_classes:
+      raise ValueError(f"Give one branch name per branch: {self.num_classes}, got {len(branch_names)}.")
+    self._branch_names = tuple(branch_names)
     # Labelled K > 1: batches of n_critic * B per class, grouped by class; else K * n_critic batches of B.
     self.balanced_classes = labelled and self.num_classes > 1
     self.batches_per_step = n_critic * (1 if self.balanced_classes else self.num_classes)
@@ -93,8 +111,15 @@ class IGAN(GANModel):
     images = tf.cast(images, tf.float32)
     return images + self.d_input_noise * self.normal([tf.shape(images)[0], *images.shape[1:]], salt)
 
-  def _score(self, disc, images):
-    return tf.cast(disc(images, training=True), tf.float32)  # (B, 1)
+  def _score(self, disc, images, training=True):
+    return tf.cast(disc(images, training=training), tf.float32)  # (B, 1)
+
+  def _penalty(self, disc, real, fake, eps):
+    """The WGAN-GP penalty of `disc` at eps * real + (1 - eps) * fake, BN as `gp_bn_mode` says (module doc)."""
+    batch_statistics = self.gp_bn_mode == "batch"
+    with _moving_statistics_kept(disc):  # only "batch" would update them
+      return penalties.wasserstein_gradient_penalty(
+          lambda v: self._score(disc, v, training=batch_statistics), real, fake, eps)
 
   def _real_batches(self, images):
     """(K * n_critic * B, H, W, C), class-major -> (K, n_critic, B, H, W, C)."""
@@ -120,7 +145,7 @@ class IGAN(GANModel):
       eps = self.uniform([batch, 1, 1, 1], _salt(_EPS, i, c))  # per-sample U(0, 1)
       with tf.GradientTape() as tape:
         real_s, fake_s = self._score(disc, x), self._score(disc, f)  # separate calls: BN never mixes them
-        gp = penalties.wasserstein_gradient_penalty(lambda v, d=disc: self._score(d, v), x, f, eps)
+        gp = self._penalty(disc, x, f, eps)
         loss = igan_losses.igan_discriminator_loss(real_s, fake_s, self.real_target, self.fake_target)
         loss += self.gp_weight * gp
       norm = self.apply_gradients(opt, tape, loss, disc.trainable_variables)
@@ -144,6 +169,14 @@ class IGAN(GANModel):
     return self.finish_step({**values, "g_loss": g_loss, "g_grad_norm": g_norm})
 
   # --- sampling -----------------------------------------------------------------------------------
+  @property
+  def branch_names(self) -> tuple:
+    """One label per generator branch, in output order ("branch 0: T-shirt/top", ...); () for one branch.
+    Sample grids (training's SampleWriter, `sample`) label their row groups with these."""
+    if self.num_classes == 1:
+      return ()
+    return self._branch_names or tuple(f"branch {c}" for c in range(self.num_classes))
+
   def generate_images(self, n: int, seed: int = 0, batch_size: int = 256) -> np.ndarray:
     """(n, 96, 96, C) in [-1, 1]: an equal mix of the K classes, class-major (class 0 first), the same
     latents for every class so rows of a grid correspond."""
@@ -154,6 +187,34 @@ class IGAN(GANModel):
       for c, out in enumerate(self._fakes(z[s:s + batch_size], training=False)):
         per_class[c].append(tf.clip_by_value(tf.cast(out, tf.float32), -1.0, 1.0).numpy())
     return np.concatenate([np.concatenate(p)[:k] for p, k in zip(per_class, counts)])
+
+
+def branch_names_of(config, k: int) -> tuple:
+  """Labels of the K branches: the class each learns (its --classes id and the data set's name for it), or
+  just the branch number on unlabelled data, where every branch learns the whole data set."""
+  from tfgan_repro.data.class_names import class_names
+  if k == 1:
+    return ()
+  classes = pipeline.parse_classes(config.classes) or []
+  if not classes:
+    return tuple(f"branch {c}" for c in range(k))
+  names = class_names(config.dataset, config.get("data_dir", "") or "")
+  return tuple(f"branch {c}: {names[i]}" if 0 <= i < len(names) else f"branch {c}: class {i}"
+               for c, i in enumerate(classes))
+
+
+@contextlib.contextmanager
+def _moving_statistics_kept(network):
+  """Restores `network`'s non-trainable variables (its BN moving statistics) on exit.
+
+  Inside, training-mode calls still normalise by batch statistics; only their moving-average updates are
+  undone. In a tf.function, automatic control dependencies order the reads before and the writes after the
+  calls inside, as written.
+  """
+  saved = [tf.identity(v.value) for v in network.non_trainable_variables]
+  yield
+  for v, value in zip(network.non_trainable_variables, saved):
+    v.assign(value)
 
 
 def num_classes_of(config) -> int:
@@ -182,13 +243,17 @@ def build(config, channels: int, loss_scaling: bool) -> IGAN:
                      f"got --resolution={config.resolution}. Use --resolution=96.")
   k = num_classes_of(config)
   kw = dict(leaky_slope=config.leaky_slope, sync_bn=config.sync_batchnorm)
+  # Run directories written before these two fields existed get the presets' values (configs/igan_base.py).
+  dropout_at_inference, gp_bn_mode = config.get("g_dropout_at_inference", True), config.get("gp_bn_mode", "batch")
   g = nets.generator(channels, config.z_dim, config.g_width, classes=0 if k == 1 else k,
-                     stride1_convs=config.stride1_convs, dropout=config.g_dropout, **kw)
+                     stride1_convs=config.stride1_convs, dropout=config.g_dropout,
+                     dropout_at_inference=dropout_at_inference, **kw)
   ds = [nets.discriminator(channels, config.d_width, name=f"discriminator_{c}", **kw) for c in range(k)]
   model = IGAN(g, ds, n_critic=config.n_critic, gp_weight=config.gp_weight, real_target=config.real_target,
                fake_target=config.fake_target, d_input_noise=config.d_input_noise,
-               labelled=bool(pipeline.parse_classes(config.classes)), latent_dim=config.z_dim,
-               latent_distribution=config.z_distribution, seed=config.seed)
+               labelled=bool(pipeline.parse_classes(config.classes)), gp_bn_mode=gp_bn_mode,
+               branch_names=branch_names_of(config, k),
+               latent_dim=config.z_dim, latent_distribution=config.z_distribution, seed=config.seed)
   d_lr = schedules.DecayToFloor(config.d_end_lr, config.d_init_set, config.lr_gamma, config.lr_decay_steps,
                                 updates_per_step=config.n_critic)
   adam = lambda lr: keras.optimizers.Adam(lr, beta_1=config.beta1, beta_2=config.beta2)

@@ -19,7 +19,8 @@ def wasserstein_gradient_penalty(critic, real, fake, eps):
   x_hat = interpolate(real, fake, eps)
   with tf.GradientTape() as tape:
     tape.watch(x_hat)
-    # Samples do not interact (without batch-statistics layers), so the gradient of the sum is per sample.
+    # Without batch-statistics layers the samples do not interact, so the gradient of the sum is per sample.
+    # A critic with BN in training mode couples them: then grads[i] also depends on the other x_hat.
     total = tf.reduce_sum(tf.cast(critic(x_hat), tf.float32))
   grads = tf.cast(tape.gradient(total, x_hat), tf.float32)  # (B, H, W, C)
   # 1e-12 keeps the derivative of the square root finite where a gradient vanishes.

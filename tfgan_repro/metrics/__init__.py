@@ -4,8 +4,9 @@ Two halves, tested separately:
 - features -> score (NumPy/SciPy only): `fid` (TTUR), `inception_score` (Salimans / TF-GAN), `kid`
   (Binkowski et al. 2018);
 - images -> features: `features` (ttur_graph, keras_inception, classifier), plus real-data statistics
-  (`stats`, cached .npz), provenance records (`provenance`), checkpoint/folder/npz evaluation
-  (`evaluation`) and the training callback (`callback.FIDCallback`).
+  (`stats`, cached .npz), provenance records (`provenance`), checkpoint/npz evaluation (`evaluation`),
+  two image folders (`folders.evaluate_folders`), a terminal table of records (`score_table`) and the training
+  callback (`callback.FIDCallback`).
 Only --network=ttur_graph gives numbers comparable with published FIDs; every record says which it is.
 """
 from tfgan_repro.metrics.features import (NETWORKS, FeatureNetwork, WeightsNotFoundError, compute_features,
@@ -16,3 +17,5 @@ from tfgan_repro.metrics.fid import feature_statistics, fid_from_features, frech
 from tfgan_repro.metrics import inception_score
 from tfgan_repro.metrics.kid import kernel_inception_distance
 from tfgan_repro.metrics.stats import Stats, load_stats, reference_stats, save_stats
+from tfgan_repro.metrics.folders import evaluate_folder, evaluate_folders
+from tfgan_repro.metrics.score_table import format_table

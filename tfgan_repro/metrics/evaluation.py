@@ -1,18 +1,18 @@
-"""Scores of a checkpoint, of two image folders or of two statistics files, each logged with provenance.
+"""Scores of a checkpoint or of two statistics files (two image folders: `folders.py`), each logged with provenance.
 
 Each entry point returns the records it appended (see `provenance.py`); `python -m tfgan_repro.evaluate`
-is the command line over them.
+is the command line over them. A shipped run (checkpoints/shipped/, tracked by git) or a run directory the user
+cannot write is never modified: its scores go to a per-user file instead (`scores_destination`).
 """
+import hashlib
 import os
 from typing import Callable, Optional, Sequence
-
-import numpy as np
 
 from tfgan_repro.metrics import provenance, stats as stats_lib
 from tfgan_repro.metrics.features import compute_features, make_feature_network
 from tfgan_repro.metrics.fid import feature_statistics, frechet_distance
 from tfgan_repro.metrics.inception_score import inception_score
-from tfgan_repro.metrics.kid import kernel_inception_distance
+from tfgan_repro.metrics.kid import kernel_inception_distance, subset_size_for
 
 METRICS = ("fid", "is", "kid")
 GENERATE_CHUNK = 500  # images per generate_images call: bounds memory at 10k-50k samples
@@ -33,23 +33,51 @@ def _field(config, name, default=None):
   return getattr(config, name, default)
 
 
-def _scores(metrics, fake_feats, fake_logits, reference: stats_lib.Stats, seed: int,
+def score_features(metrics, fake_feats, fake_logits, reference: stats_lib.Stats, seed: int,
             kid_subsets: int = 100) -> list:
-  """-> [(metric, value, std, n_real)] from fake features (N, D) / logits (N, K) and real statistics."""
+  """-> [dict(metric, value, std, n_real, ...)] from fake features (N, D) / logits (N, K) and real statistics."""
   out = []
   if "fid" in metrics:
-    out.append(("fid", frechet_distance(*feature_statistics(fake_feats), reference.mu, reference.sigma),
-                None, reference.n or None))
+    out.append(dict(metric="fid", value=frechet_distance(*feature_statistics(fake_feats), reference.mu,
+                                                         reference.sigma), std=None, n_real=reference.n or None))
   if "is" in metrics:
     mean, std = inception_score(fake_logits, splits=min(10, len(fake_logits)), seed=seed)
-    out.append(("is", mean, std, None))
+    out.append(dict(metric="is", value=mean, std=std, n_real=None))
   if "kid" in metrics:
     if reference.features is None:
       raise ValueError("KID needs real features, which this statistics file lacks (TTUR/pytorch-fid files "
                        "hold only mu and sigma); drop kid from --metrics or let tfgan_repro compute the stats.")
     mean, std = kernel_inception_distance(reference.features, fake_feats, num_subsets=kid_subsets, seed=seed)
-    out.append(("kid", mean, std, len(reference.features)))
+    out.append(dict(metric="kid", value=mean, std=std, n_real=len(reference.features), kid_subsets=kid_subsets,
+                    kid_subset_size=subset_size_for(len(reference.features), len(fake_feats))))
   return out
+
+
+def shipped_root() -> str:
+  """<assets>/shipped: the run directories distributed with the code (tfgan_repro.locations)."""
+  from tfgan_repro import locations
+  return str(locations.shipped_root())
+
+
+def default_scores_dir() -> str:
+  return os.environ.get("TFGAN_REPRO_SCORES_DIR",
+                        os.path.join(os.path.expanduser("~"), ".cache", "tfgan_repro", "scores"))
+
+
+def scores_destination(workdir: str, scores_path: str = "") -> str:
+  """Where the scores of the run in `workdir` are appended: `scores_path` if given, else RUN/scores.jsonl,
+  unless the run is shipped or not writable: then <scores dir>/<run name>-<hash of its path>/scores.jsonl."""
+  if scores_path:
+    return scores_path
+  run = os.path.realpath(workdir)
+  own = os.path.join(run, provenance.SCORES_FILE)
+  root = os.path.realpath(shipped_root())
+  shipped = os.path.commonpath([run, root]) == root
+  writable = os.access(own, os.W_OK) if os.path.exists(own) else os.access(run, os.W_OK)
+  if writable and not shipped:
+    return own
+  key = f"{os.path.basename(run)}-{hashlib.sha256(run.encode()).hexdigest()[:8]}"  # two runs of one name differ
+  return os.path.join(default_scores_dir(), key, provenance.SCORES_FILE)
 
 
 def _default_load_model() -> Callable:
@@ -77,6 +105,7 @@ def evaluate_checkpoint(workdir: str, *, network: str = "classifier", step: Opti
 
   Real statistics: `stats_path` if given, else the dataset's `split` (default: the run's) computed once
   and cached in `stats_dir`. network_files: inception_weights / inception_graph / classifier paths.
+  The records are appended to `scores_destination(workdir, scores_path)`.
   """
   metrics = parse_metrics(metrics)
   if num_fake < 2:
@@ -101,55 +130,12 @@ def evaluate_checkpoint(workdir: str, *, network: str = "classifier", step: Opti
   context = dict(dataset=dataset, split=reference.meta.get("split", split),
                  resolution=_field(config, "resolution", None), checkpoint_step=int(step),
                  workdir=os.path.abspath(workdir), reference=stats_path, sample_seed=seed)
-  records = [provenance.make_record(m, v, s, network=net.describe(), quantized_uint8=quantize, n_real=n_real,
-                                    n_fake=len(feats), **context)
-             for m, v, s, n_real in _scores(metrics, feats, logits, reference, seed, kid_subsets)]
-  path = scores_path or os.path.join(workdir, provenance.SCORES_FILE)
+  records = [provenance.make_record(**score, network=net.describe(), quantized_uint8=quantize, n_fake=len(feats),
+                                    **context)
+             for score in score_features(metrics, feats, logits, reference, seed, kid_subsets)]
+  path = scores_destination(workdir, scores_path)
   for r in records:
     provenance.append_jsonl(path, r)
-  return records
-
-
-def folder_batches(folder: str, batch_size: int):
-  """uint8 (B, H, W, C) batches of every jpg/png below `folder`; all images must share one size."""
-  from PIL import Image
-  from tfgan_repro.data import sources
-  paths = sources.list_image_folder(folder).paths
-  with Image.open(paths[0]) as first:
-    mode = "L" if first.mode in ("L", "1", "I", "I;16") else "RGB"
-    size = first.size
-  for i in range(0, len(paths), batch_size):
-    batch = []
-    for p in paths[i:i + batch_size]:
-      with Image.open(p) as im:
-        if im.size != size:
-          raise ValueError(f"{p} is {im.size[0]}x{im.size[1]} but {paths[0]} is {size[0]}x{size[1]}; "
-                           "resize the folder to one size first.")
-        batch.append(np.asarray(im.convert(mode)))
-    yield np.stack(batch)
-
-
-def evaluate_folders(folder_a: str, folder_b: str, *, network: str = "classifier", dataset: str = "",
-                     metrics: Sequence[str] = ("fid", "kid"), quantize: bool = True, progress: bool = True,
-                     network_files: Optional[dict] = None, scores_path: str = "", seed: int = 0,
-                     kid_subsets: int = 100) -> list:
-  """FID/KID between two folders of images (a = reference, b = samples); IS is of folder b."""
-  metrics = parse_metrics(metrics)
-  for folder in (folder_a, folder_b):
-    if not os.path.isdir(folder):
-      raise FileNotFoundError(f"Image folder {folder} does not exist.")
-  net = make_feature_network(network, dataset=dataset, **(network_files or {}))
-  feats = []
-  for folder in (folder_a, folder_b):
-    feats.append(compute_features(net, folder_batches(folder, net.default_batch_size), quantize=quantize,
-                                  progress=progress, desc=os.path.basename(folder.rstrip("/")))[:2])
-  reference = stats_lib.from_features(feats[0][0], net.describe())
-  records = [provenance.make_record(m, v, s, network=net.describe(), quantized_uint8=quantize,
-                                    n_real=n_real, n_fake=len(feats[1][0]), dataset=dataset or None,
-                                    reference=os.path.abspath(folder_a), samples=os.path.abspath(folder_b))
-             for m, v, s, n_real in _scores(metrics, feats[1][0], feats[1][1], reference, seed, kid_subsets)]
-  for r in records if scores_path else ():
-    provenance.append_jsonl(scores_path, r)
   return records
 
 

@@ -4,7 +4,9 @@ r"""Trains the classifier feature network on a dataset's training split; reports
       --out_dir=checkpoints/classifiers/fashion_mnist
 
 Seeded and op-deterministic, so the same command on the same TF build gives the same file. Writes
-`classifier.keras` and `classifier.json` (test accuracy, sha256, the command).
+`classifier.keras` and `classifier.json` (test accuracy, sha256, the command) into a directory that holds
+no classifier yet: the shipped one (and every statistics cache keyed by its hash) is never replaced silently.
+`python -m tfgan_repro.evaluate --train_classifier=NAME --classifier=DIR` runs the same function.
 """
 import json
 import os
@@ -13,18 +15,20 @@ import time
 from pathlib import Path
 
 import numpy as np
-from absl import app, flags
 
 from tfgan_repro.metrics.features import classifier as classifier_lib
 
-_DATASET = flags.DEFINE_string("dataset", "fashion_mnist", "fashion_mnist, mnist or cifar10.")
-_DATA_DIR = flags.DEFINE_string("data_dir", "", "Where the data is (see tfgan_repro.data); default paths if empty.")
-_OUT_DIR = flags.DEFINE_string("out_dir", "", "Default: checkpoints/classifiers/<dataset>.")
-_EPOCHS = flags.DEFINE_integer("epochs", 3, "Passes over the training split.")
-_BATCH_SIZE = flags.DEFINE_integer("batch_size", 256, "Batch size.")
-_SEED = flags.DEFINE_integer("seed", 0, "Seed of initialisation, dropout and shuffling.")
-
 SUPPORTED = ("fashion_mnist", "mnist", "cifar10")
+
+
+def output_dir(classifier: str) -> str:
+  """--classifier of the evaluate CLI -> the directory to train into: DIR, or DIR/classifier.keras -> DIR."""
+  if classifier.endswith(".keras"):
+    if os.path.basename(classifier) != classifier_lib.MODEL_FILE:
+      raise ValueError(f"--classifier={classifier}: a trained classifier is written as "
+                       f"DIR/{classifier_lib.MODEL_FILE}; pass that path or just DIR.")
+    return os.path.dirname(classifier) or "."
+  return classifier
 
 
 def _arrays(dataset: str, split: str, data_dir: str) -> tuple:
@@ -47,6 +51,12 @@ def train_classifier(dataset: str, out_dir: str = "", *, data_dir: str = "", epo
   if dataset not in SUPPORTED:
     raise ValueError(f"No classifier recipe for {dataset!r}; choose one of: {', '.join(SUPPORTED)}.")
   out_dir = out_dir or os.path.dirname(classifier_lib.default_path(dataset))
+  path = os.path.join(out_dir, classifier_lib.MODEL_FILE)
+  if os.path.exists(path):
+    raise ValueError(f"{path} exists; train into a new directory (--out_dir, or --classifier with "
+                     "`evaluate --train_classifier`), or delete the file first to replace it.")
+  if epochs < 1:
+    raise ValueError(f"The classifier needs at least one epoch; got {epochs}.")
   keras.utils.set_random_seed(seed)
   tf.config.experimental.enable_op_determinism()
   x_train, y_train = _arrays(dataset, "train", data_dir)
@@ -61,7 +71,6 @@ def train_classifier(dataset: str, out_dir: str = "", *, data_dir: str = "", epo
   seconds = time.time() - start
   _, test_accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
   os.makedirs(out_dir, exist_ok=True)
-  path = os.path.join(out_dir, classifier_lib.MODEL_FILE)
   # Save an uncompiled copy: without Adam's moments the file is a third of the size.
   export = classifier_lib.build_classifier(x_train.shape[1:], int(y_train.max()) + 1)
   export.set_weights(model.get_weights())
@@ -77,17 +86,36 @@ def train_classifier(dataset: str, out_dir: str = "", *, data_dir: str = "", epo
   return info
 
 
+def define_flags():
+  """Flags are defined only when run as a program: `evaluate`, which imports this module, has its own
+  --dataset, --data_dir and --seed (defining them here too raised absl's DuplicateFlagError)."""
+  from absl import flags
+  flags.DEFINE_string("dataset", "fashion_mnist", "fashion_mnist, mnist or cifar10.")
+  flags.DEFINE_string("data_dir", "", "Where the data is (see tfgan_repro.data); default paths if empty.")
+  flags.DEFINE_string("out_dir", "", "Default: checkpoints/classifiers/<dataset> (refused if it holds one).")
+  flags.DEFINE_integer("epochs", 3, "Passes over the training split.")
+  flags.DEFINE_integer("batch_size", 256, "Batch size.")
+  flags.DEFINE_integer("seed", 0, "Seed of initialisation, dropout and shuffling.")
+
+
 def main(argv):
-  del argv
+  from absl import app, flags
+  if len(argv) > 1:
+    raise app.UsageError(f"Unexpected arguments: {' '.join(argv[1:])}")
+  f = flags.FLAGS
   command = "python -m tfgan_repro.metrics.train_classifier " + " ".join(sys.argv[1:])
   try:
-    info = train_classifier(_DATASET.value, _OUT_DIR.value, data_dir=_DATA_DIR.value, epochs=_EPOCHS.value,
-                            batch_size=_BATCH_SIZE.value, seed=_SEED.value, command=command.strip())
+    info = train_classifier(f.dataset, f.out_dir, data_dir=f.data_dir, epochs=f.epochs, batch_size=f.batch_size,
+                            seed=f.seed, command=command.strip())
   except (ValueError, FileNotFoundError) as e:
-    print(f"train_classifier: {e}", file=sys.stderr)
+    print(f"train_classifier: error: {e}", file=sys.stderr)
     sys.exit(2)
   print(json.dumps(info, indent=2))
 
 
 if __name__ == "__main__":
+  from absl import app
+  from tfgan_repro import _quiet
+  _quiet.cli()
+  define_flags()
   app.run(main)

@@ -34,6 +34,7 @@ def num_blocks(resolution: int) -> int:
   return int(math.log2(resolution // BOTTLENECK)) + 1
 
 
+@keras.saving.register_keras_serializable(package="tfgan_repro")
 class ConvBlock(layers.Layer):
   """Two 3x3 ELU convs, (B, H, W, C_in) -> (B, H, W, filters); with `skip`, conv_path(x) + shortcut(x).
 

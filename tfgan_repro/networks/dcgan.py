@@ -14,6 +14,8 @@ import math
 import keras
 from keras import layers
 
+from tfgan_repro.networks.fused_batchnorm import FusedBatchNormalization
+
 ARCHITECTURES = {"radford": (4, 4), "faces256": (5, 3)}  # (G kernel, D kernel) of the stride-2 layers
 # Sides 4 * 2^k start from a 4x4 map (Radford); 96 (seed 001's resolution) starts from 6x6 (96 = 6 * 2^4).
 RESOLUTIONS = (8, 16, 32, 64, 96, 128, 256)
@@ -39,8 +41,8 @@ def _init(std):
 
 def _bn(sync: bool):
   # momentum 0.9 / eps 1e-5 as in Radford's code; `synchronized` gives global-batch statistics
-  # under tf.distribute, so R replicas compute what one device computes.
-  return layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=sync)
+  # under tf.distribute, so R replicas compute what one device computes. Keras' BN in one fused op.
+  return FusedBatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=sync)
 
 
 def generator(resolution: int, channels: int, z_dim: int = 100, width: int = 64,

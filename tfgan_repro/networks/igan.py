@@ -19,12 +19,16 @@ IGAN_v2 (K = 2) and IGAN_VN (K classes), seed 001 Figs. 5-7:
 Decisions where the figures are not in the text: the two modules' branches are joined by a sum (IGAN's join,
 seed 001 §1.2) rather than a concatenation; the shortcut stays a single layer in IGAN_v2 (its stated purpose is
 to let gradients skip the intermediate layers); dropout (`dropout` rate) follows the two low-resolution
-main-path stages (8x8 and 16x16) in training only, so sample grids are deterministic (seed 001 §2.2.4 (12)
-says "some generator layers", no rate).
+main-path stages (8x8 and 16x16) (seed 001 §2.2.4 (12) says "some generator layers", no rate). It stays on
+at inference by default (`NoiseDropout`, `dropout_at_inference`): every BN after it collects its moving
+statistics from dropped-out activations, so switching dropout off at inference would feed BN inputs of
+about half the std it normalises by (configs/igan_base.py gives the decision and its source).
 
 Discriminator (seed 001 Figs. 8-9): a residual CNN classifier smaller than G; every conv block is conv + BN +
 LeakyReLU. It returns one float32 score per image (no activation: the least-squares loss applies to it).
 """
+import zlib
+
 import keras
 import tensorflow as tf
 from keras import layers
@@ -37,6 +41,7 @@ def _bn(sync: bool):
   return layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=sync)
 
 
+@keras.saving.register_keras_serializable(package="tfgan_repro")
 class DepthToSpace(layers.Layer):
   """PixelShuffle: (B, H, W, s*s*C) -> (B, s*H, s*W, C)."""
 
@@ -51,11 +56,65 @@ class DepthToSpace(layers.Layer):
     return {**super().get_config(), "block_size": self.block_size}
 
 
+def _hash32(x):
+  """lowbias32 (C. Wellons' integer hash), uint32 -> uint32: each output bit flips with ~1/2 chance per input bit."""
+  x = tf.bitwise.bitwise_xor(x, tf.bitwise.right_shift(x, 16)) * 0x7FEB352D
+  x = tf.bitwise.bitwise_xor(x, tf.bitwise.right_shift(x, 15)) * 0x846CA68B
+  return tf.bitwise.bitwise_xor(x, tf.bitwise.right_shift(x, 16))
+
+
+@keras.saving.register_keras_serializable(package="tfgan_repro")
+class NoiseDropout(layers.Dropout):
+  """Dropout as generator noise (seed 001 §2.2.4 (12)): [x (B, ...), z (B, z_dim)] -> x (B, ...).
+
+  training: Keras' dropout (fresh masks from the layer's seed generator, checkpointed with G).
+  inference, at_inference=True: the same keep rate and 1 / (1 - rate) scale, with a mask that is a fixed
+    pseudo-random function of (z_i, unit, layer name). The activations then have the statistics BN's moving
+    averages were collected with, and G(z_i) is still a function of z_i alone (not of its batch or of how
+    often G was sampled), so sample grids and scores are reproducible.
+  inference, at_inference=False: the identity (Keras' default dropout).
+  """
+
+  def __init__(self, rate: float, at_inference: bool = True, **kwargs):
+    super().__init__(rate, **kwargs)
+    self.at_inference = bool(at_inference)
+
+  def call(self, inputs, training=False):
+    x, z = inputs
+    if training:
+      return super().call(x, training=True)
+    if not self.at_inference or self.rate == 0:
+      return x
+    keep = self._uniform(z, x.shape[1:]) >= self.rate
+    return tf.where(keep, x / (1.0 - self.rate), tf.zeros_like(x))
+
+  def _uniform(self, z, unit_shape):
+    """(B, *unit_shape) in [0, 1): one draw per (sample, unit), keyed by the bits of z_i and the layer name."""
+    words = tf.bitcast(tf.cast(z, tf.float32), tf.uint32)                           # (B, z_dim)
+    position = tf.cast(tf.range(tf.shape(words)[1]), tf.uint32) * 0x9E3779B9       # golden-ratio spread
+    salt = zlib.crc32(self.name.encode())
+    key = _hash32(tf.reduce_sum(_hash32(tf.bitwise.bitwise_xor(words, position)), axis=1) + salt)  # (B,)
+    n = 1
+    for d in unit_shape:
+      n *= d
+    units = _hash32(tf.cast(tf.range(n), tf.uint32) + salt)                       # (n,)
+    bits = _hash32(tf.bitwise.bitwise_xor(key[:, None], units[None, :]))           # (B, n)
+    u = tf.cast(tf.bitwise.right_shift(bits, 8), tf.float32) * 2.0 ** -24          # 24 bits: exact in float32
+    return tf.reshape(u, [-1, *unit_shape])
+
+  def compute_output_shape(self, input_shape):
+    return input_shape[0]
+
+  def get_config(self):
+    return {**super().get_config(), "at_inference": self.at_inference}
+
+
 def generator(channels: int = 3, z_dim: int = 100, width: int = 64, classes: int = 0,
-              stride1_convs: bool = False, dropout: float = 0.5, leaky_slope: float = 0.2,
-              sync_bn: bool = True, name: str = "generator") -> keras.Model:
+              stride1_convs: bool = False, dropout: float = 0.5, dropout_at_inference: bool = True,
+              leaky_slope: float = 0.2, sync_bn: bool = True, name: str = "generator") -> keras.Model:
   """z (B, z_dim) -> (B, 96, 96, channels) float32 in [-1, 1] (IGAN, classes=0), or a list of `classes`
-  such tensors, one per class (IGAN_v2: classes=2, IGAN_VN: classes=N; stride1_convs=True for both)."""
+  such tensors, one per class (IGAN_v2: classes=2, IGAN_VN: classes=N; stride1_convs=True for both).
+  dropout_at_inference: keep dropout on when called with training=False (see `NoiseDropout`)."""
   if classes < 0 or classes == 1:
     raise ValueError(f"classes must be 0 (IGAN, one output) or >= 2 (IGAN_v2/IGAN_VN); got {classes}.")
   if not 0.0 <= dropout < 1.0:
@@ -78,7 +137,7 @@ def generator(channels: int = 3, z_dim: int = 100, width: int = 64, classes: int
     return bn_act(DepthToSpace(2, name=f"{name}_d2s")(x))
 
   def drop(x, name):
-    return layers.Dropout(dropout, name=name)(x) if dropout else x
+    return NoiseDropout(dropout, at_inference=dropout_at_inference, name=name)([x, z]) if dropout else x
 
   def to_image(x, name):
     x = layers.Conv2D(channels, 3, padding="same", use_bias=False, name=name)(x)

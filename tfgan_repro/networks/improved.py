@@ -23,6 +23,7 @@ from tfgan_repro.networks import dcgan as dcgan_nets
 _REFERENCE_SALT = 3_0035
 
 
+@keras.saving.register_keras_serializable(package="tfgan_repro")
 class VirtualBatchNorm(layers.Layer):
   """Virtual batch normalisation (Salimans 2016 §3.5): statistics of a fixed reference batch and the example.
 
@@ -76,6 +77,7 @@ class VirtualBatchNorm(layers.Layer):
     return {**super().get_config(), "reference_size": self.reference_size, "epsilon": self.epsilon}
 
 
+@keras.saving.register_keras_serializable(package="tfgan_repro")
 class ReferenceBatchGenerator(keras.Model):
   """z (B, z_dim) -> body([z_ref; z])[N:], i.e. images (B, R, R, C); see the module docstring.
 
@@ -143,6 +145,7 @@ def minibatch_features(m):
   return tf.reduce_sum(tf.exp(-l1), axis=1) - 1.0
 
 
+@keras.saving.register_keras_serializable(package="tfgan_repro")
 class MinibatchDiscrimination(layers.Layer):
   """f (B, H, W, C) or (B, A) -> [f, o] of shape (B, H, W, C + kernels) or (B, A + kernels).
 

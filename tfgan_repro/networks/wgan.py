@@ -10,6 +10,8 @@ the projection is 6x6x8W and the same four stride-2 stages follow:
 import keras
 from keras import layers
 
+from tfgan_repro.networks.fused_batchnorm import FusedBatchNormalization  # Keras' BN in one fused op
+
 N_STAGES = 4  # stride-2 stages between the projection and the image
 
 
@@ -27,10 +29,10 @@ def generator(resolution: int = 96, channels: int = 3, z_dim: int = 128, width: 
   z = keras.Input((z_dim,), name="z")
   x = layers.Dense(base * base * 8 * width, use_bias=False, name="project")(z)
   x = layers.Reshape((base, base, 8 * width))(x)
-  x = layers.ReLU()(layers.BatchNormalization(synchronized=sync_bn)(x))
+  x = layers.ReLU()(FusedBatchNormalization(synchronized=sync_bn)(x))
   for i, mult in enumerate((4, 2, 1)):
     x = layers.Conv2DTranspose(mult * width, 5, strides=2, padding="same", use_bias=False, name=f"up{i + 1}")(x)
-    x = layers.ReLU()(layers.BatchNormalization(synchronized=sync_bn)(x))
+    x = layers.ReLU()(FusedBatchNormalization(synchronized=sync_bn)(x))
   x = layers.Conv2DTranspose(channels, 5, strides=2, padding="same", name="to_image")(x)
   return keras.Model(z, layers.Activation("tanh", dtype="float32")(x), name=name)
 

@@ -98,6 +98,8 @@ def main(argv):
 
 if __name__ == "__main__":
   from absl import app, flags
+  from tfgan_repro import _quiet
+  _quiet.cli()  # absl WARNING and above, no TFDS chatter (TFGAN_VERBOSE=1 shows them)
   flags.DEFINE_string("runs", "checkpoints/*", "Comma-separated globs of run directories to archive.")
   flags.DEFINE_string("out", "results/runs", "Directory of the records.")
   app.run(main)

@@ -162,7 +162,11 @@ def key_config(config: dict) -> dict:
 
 
 def deviations(config: dict) -> List[str]:
-  """'field=ours (preset p)' for every trained-behaviour field that differs from the run's preset."""
+  """'field=ours (preset p)' for every trained-behaviour field that differs from the run's preset.
+
+  A field the run's config does not hold was added to the presets after the run: it is not a deviation of
+  the run (the run trained with whatever the code of its commit did), so it is left out.
+  """
   from tfgan_repro import presets
   name = str(config.get("preset", ""))
   try:
@@ -171,7 +175,15 @@ def deviations(config: dict) -> List[str]:
     return [f"preset {name!r} unknown"]
   ours = key_config(config)
   return [f"{k}={ours.get(k)!r} (preset {ref.get(k)!r})" for k in sorted(set(ours) | set(key_config(ref)))
-          if k != "steps" and ours.get(k) != ref.get(k)]
+          if k != "steps" and k in ours and not _same_setting(ours[k], ref.get(k))]
+
+
+def _same_setting(a, b) -> bool:
+  """Equality of two values of one field; a bool recorded by older code equals its spelling in a field that
+  became a string since (mixed_precision: False == "false")."""
+  if isinstance(a, bool) != isinstance(b, bool):
+    return str(a).lower() == str(b).lower()
+  return a == b
 
 
 @dataclasses.dataclass

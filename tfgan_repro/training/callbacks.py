@@ -1,5 +1,10 @@
-"""Callbacks of a training run: checkpoints and stop conditions, scalars and progress, image grids."""
-import math
+"""Callbacks of a training run: checkpoints and stop conditions, scalars and progress, image grids.
+
+Per batch they read no variable and at most one log value (the guard's `nonfinite` flag): the step is
+counted from the batch index (`StepCallback`), and losses are read only when they are written, every
+`log_every` steps. With `steps_per_execution` = N Keras calls them every N steps; `loop.train` keeps N a
+divisor of every cadence and of the steps to train, so each cadence still falls on a batch end.
+"""
 import signal
 import sys
 import time
@@ -11,12 +16,23 @@ import tensorflow as tf
 from tfgan_repro.training import images as image_lib
 
 
-def _step(model) -> int:
-  return int(model.step.numpy())
+class StepCallback(keras.callbacks.Callback):
+  """Knows `model.step` after each batch without reading it: one read at the start of `fit`, then
+  start + batch index + 1 (capped at the epoch's steps, for a last partial execution)."""
+
+  def on_train_begin(self, logs=None):
+    self._first = int(self.model.step.numpy())
+    steps = (self.params or {}).get("steps")
+    self._last = self._first + steps if steps else None
+
+  def step_at(self, batch: int) -> int:
+    step = self._first + int(batch) + 1
+    return min(step, self._last) if self._last is not None else step
 
 
-class TrainingGuard(keras.callbacks.Callback):
-  """Saves every `every` steps and on SIGTERM/SIGINT; stops on a non-finite loss or gradient.
+class TrainingGuard(StepCallback):
+  """Saves every `every` steps and on SIGTERM/SIGINT; stops on a non-finite loss or gradient, or on
+  `GANModel.max_overflow_streak` loss-scale overflows in a row.
 
   A non-finite step is never saved, so the newest checkpoint is the last good state.
   """
@@ -31,7 +47,7 @@ class TrainingGuard(keras.callbacks.Callback):
 
   def install_signal_handlers(self):
     def handler(signum, frame):
-      self.signal = signum  # acted on at the end of the current step
+      self.signal = signum  # acted on at the end of the current step (execution)
     for s in (signal.SIGTERM, signal.SIGINT):
       try:
         self._previous[s] = signal.signal(s, handler)
@@ -43,30 +59,40 @@ class TrainingGuard(keras.callbacks.Callback):
       signal.signal(s, h)
     self._previous = {}
 
+  def _describe_failure(self, logs) -> str:
+    model = self.model
+    step = int(model.nonfinite_step.numpy())
+    last = self.checkpointer.last_saved_step
+    where = (f"the last good checkpoint is step {last if last is not None else 'none'} in "
+             f"{self.checkpointer.manager.directory}")
+    streak = float(logs.get("overflow_streak", 0.0))
+    if streak >= model.max_overflow_streak:
+      return (f"{int(streak)} loss-scale overflows in a row up to step {step}: the gradients are not finite at "
+              f"any loss scale. Training stopped; {where}. Lower the learning rates, or train in float32.")
+    bad = [k for k, v in logs.items() if k not in ("nonfinite", "overflow_streak")
+           and not np.all(np.isfinite(np.asarray(v, np.float64)))]
+    return (f"Non-finite value at step {step} ({', '.join(bad) or 'a loss or gradient'}). "
+            f"Training stopped; {where}. Lower the learning rates or check the data.")
+
   def on_train_batch_end(self, batch, logs=None):
-    step = _step(self.model)
     logs = logs or {}
-    bad = [k for k, v in logs.items() if not math.isfinite(float(v))]
-    if float(logs.get("nonfinite", 0.0)) > 0 or bad:
-      last = self.checkpointer.last_saved_step
-      self.failure = (f"Non-finite value at step {step} ({', '.join(bad) or 'a loss or gradient'}). "
-                      f"Training stopped; the last good checkpoint is step {last if last is not None else 'none'} "
-                      f"in {self.checkpointer.manager.directory}. Lower the learning rates or check the data.")
+    if float(logs.get("nonfinite", 0.0)) > 0:  # the one value read every batch: set from the first bad step on
+      self.failure = self._describe_failure(logs)
       self.model.stop_training = True
       return
     if self.signal is not None:
       self.checkpointer.save()
       self.model.stop_training = True
       return
-    if step % self.every == 0:
+    if self.step_at(batch) % self.every == 0:
       self.checkpointer.save()
 
   def on_train_end(self, logs=None):
-    if self.failure is None and self.checkpointer.last_saved_step != _step(self.model):
+    if self.failure is None and self.checkpointer.last_saved_step != int(self.model.step.numpy()):
       self.checkpointer.save()
 
 
-class ScalarLogger(keras.callbacks.Callback):
+class ScalarLogger(StepCallback):
   """Every `every` steps: scalars (losses, diagnostics, learning rates, speed) to TensorBoard, a
   progress line (or a progress bar on a terminal), then resets the loss trackers."""
 
@@ -75,23 +101,31 @@ class ScalarLogger(keras.callbacks.Callback):
     self.writer, self.every, self.total, self.batch_size, self.chief = writer, every, total_steps, batch_size, chief
     self.bar = keras.utils.Progbar(total_steps, unit_name="step") if sys.stdout.isatty() and chief else None
     self.speed = None
+    self._bar_time = 0.0
 
   def on_train_begin(self, logs=None):
-    self._t0, self._s0 = time.perf_counter(), _step(self.model)
+    super().on_train_begin(logs)
+    self._t0, self._s0 = time.perf_counter(), self._first
+
+  @staticmethod
+  def _values(logs):
+    return {k: float(v) for k, v in (logs or {}).items() if k not in ("nonfinite", "overflow_streak")}
 
   def learning_rates(self):
     return {name: float(keras.ops.convert_to_numpy(opt.learning_rate))
             for name, opt in self.model.optimizers_by_name().items()}
 
   def on_train_batch_end(self, batch, logs=None):
-    step = _step(self.model)
-    values = {k: float(v) for k, v in (logs or {}).items() if k != "nonfinite"}
-    if self.bar is not None:  # losses plus what the model asks to see (e.g. BEGAN's k_t, M_global)
-      extra = set(getattr(self.model, "progress_names", ()))
-      self.bar.update(step, [(k, v) for k, v in values.items() if k.endswith("loss") or k in extra])
-    if step % self.every and step != self.total:
-      return
+    step = self.step_at(batch)
     now = time.perf_counter()
+    log_now = not (step % self.every and step != self.total)
+    if self.bar is not None and (log_now or now - self._bar_time >= 0.5):  # a terminal: twice a second
+      self._bar_time = now  # losses plus what the model asks to see (e.g. BEGAN's k_t, M_global)
+      extra = set(getattr(self.model, "progress_names", ()))
+      self.bar.update(step, [(k, v) for k, v in self._values(logs).items() if k.endswith("loss") or k in extra])
+    if not log_now:
+      return
+    values = self._values(logs)
     if step > self._s0:
       self.speed = (step - self._s0) / max(now - self._t0, 1e-9)
     self._t0, self._s0 = now, step
@@ -115,7 +149,7 @@ class ScalarLogger(keras.callbacks.Callback):
       m.reset_state()
 
 
-class SampleWriter(keras.callbacks.Callback):
+class SampleWriter(StepCallback):
   """Every `every` steps and at the end: a grid of G(z) for a fixed z (plus any model-specific grids)
   to TensorBoard and RUN/samples/<name>_<step>.png."""
 
@@ -126,22 +160,22 @@ class SampleWriter(keras.callbacks.Callback):
     self.num_samples, self.seed, self.real_images = num_samples, seed, real_images
     self.last_written = None
 
-  def write(self):
-    step = _step(self.model)
+  def write(self, step: int):
     grids = {"samples": self.model.generate_images(self.num_samples, seed=self.seed)}
     grids.update({k: np.asarray(v) for k, v in self.model.image_summaries(self.real_images).items()})
     with self.writer.as_default(step=step):
-      for name, imgs in grids.items():
-        mosaic = image_lib.grid(imgs)
-        tf.summary.image(f"images/{name}", mosaic[None], max_outputs=1)
-        image_lib.save_png(mosaic, f"{self.dir}/{name}_{step:07d}.png")
+      for name, imgs in grids.items():  # IGAN_v2/VN samples: labelled by branch, one TB image per branch
+        branches = getattr(self.model, "branch_names", ()) if name == "samples" else ()
+        image_lib.summarize(name, imgs, f"{self.dir}/{name}_{step:07d}.png", branches)
     self.writer.flush()
     self.last_written = step
 
   def on_train_batch_end(self, batch, logs=None):
-    if _step(self.model) % self.every == 0 and not self.model.stop_training:
-      self.write()
+    step = self.step_at(batch)
+    if step % self.every == 0 and not self.model.stop_training:
+      self.write(step)
 
   def on_train_end(self, logs=None):
-    if self.last_written != _step(self.model) and not (self.guard and self.guard.failure):
-      self.write()
+    step = int(self.model.step.numpy())
+    if self.last_written != step and not (self.guard and self.guard.failure):
+      self.write(step)

@@ -48,6 +48,7 @@ def validate(config) -> None:
     raise ValueError(f"--channels must be 0 (the dataset's own), 1 or 3; got {config.channels}.")
   if config.strategy not in runtime.STRATEGIES:
     raise ValueError(f"--strategy must be one of {', '.join(runtime.STRATEGIES)}; got {config.strategy!r}.")
+  runtime.check_execution(config)  # --mixed_precision, --threads, --jit_compile, --steps_per_execution
 
 
 def channels_of(config) -> int:
@@ -70,34 +71,46 @@ def _metric_callback(config, run: Path):
 
 def train(config, workdir: str, *, overwrite: bool = False,
           extra_callbacks: Sequence = ()) -> TrainResult:
+  # Nothing is written to the run directory until every input has been checked and the data, the model
+  # and the first batch exist: a failed start leaves nothing behind to refuse the corrected command.
   validate(config)
+  run = run_dir.check(workdir, config, overwrite)  # a foreign or unwritable --workdir, before any loading
+  runtime.configure_threads(int(config.get("threads", 0)))  # before TensorFlow runs its first op
   runtime.configure_determinism(config.seed, config.deterministic)
-  loss_scaling = runtime.configure_precision(config.mixed_precision)
+  precision = runtime.apply_precision(config.get("mixed_precision", "false"))
+  loss_scaling = precision.loss_scaling
   strategy = runtime.make_strategy(config.strategy)
   chief = runtime.is_chief(strategy)
-  # Fail on missing data before anything is built or written.
-  data.load_source(config.dataset, config.split, config.data_dir, with_classes=bool(config.classes))
-  run = run_dir.prepare(workdir, config, overwrite=overwrite, write=chief)
+  source = data.find_source(config.dataset, config.split, config.data_dir, with_classes=bool(config.classes),
+                            seed=config.seed)
 
   with strategy.scope():
     model = gans.build(config, channels_of(config), loss_scaling)
-  ckpt = checkpointing.Checkpointer(model, str(run / "ckpt"), config.keep_checkpoints, chief)
-  start = ckpt.restore_latest()
+  open_checkpoints = lambda: checkpointing.Checkpointer(model, str(run / "ckpt"), config.keep_checkpoints, chief)
+  # --overwrite starts afresh: the old checkpoints go with the directory once the start has succeeded.
+  ckpt = None if overwrite else open_checkpoints()
+  start = ckpt.restore_latest() if ckpt is not None else 0
   if start >= config.steps:
     print(f"{run} is already trained to step {start} (--steps={config.steps}); nothing to do.", flush=True)
     return TrainResult(start, str(run), None)
-  if chief:
-    run_dir.record_start(run, start)
+  runtime.configure_execution(model, config, start)
 
   per_step_batch = config.batch_size * model.batches_per_step
   ds = data.make_dataset(config.dataset, config.resolution, per_step_batch, split=config.split,
                          classes=config.classes or None, data_dir=config.data_dir, seed=config.seed,
                          start_step=start, channels=channels_of(config),
-                         balanced_classes=model.balanced_classes)
+                         balanced_classes=model.balanced_classes, source=source)
   options = tf.data.Options()
   options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
   ds = ds.with_options(options)
   real_for_grids = next(iter(ds.unbatch().batch(config.num_samples)))["images"]  # for model-specific grids
+  if chief:
+    run_dir.write_config(run, config, overwrite)
+  ckpt = ckpt if ckpt is not None else open_checkpoints()
+  if chief:
+    run_dir.record_start(run, start, source.describe(), precision={"policy": precision.policy,
+                                                                   "loss_scaling": precision.loss_scaling,
+                                                                   "reason": precision.reason})
   writer = tf.summary.create_file_writer(str(run / "tb")) if chief else tf.summary.create_noop_writer()
   guard = cb.TrainingGuard(ckpt, config.ckpt_every)
   groups = len(data.parse_classes(config.classes) or [1]) if model.balanced_classes else 1
@@ -110,9 +123,11 @@ def train(config, workdir: str, *, overwrite: bool = False,
     callbacks.append(_metric_callback(config, run))
   callbacks += model.training_callbacks(config) + list(extra_callbacks)
 
+  print(f"Data: {config.dataset} {config.split} split from {source}.", flush=True)
   print(f"Training {config.model} on {config.dataset} {config.resolution}x{config.resolution} from step "
         f"{start} to {config.steps} in {run} ({strategy.num_replicas_in_sync} replica(s), "
-        f"policy {keras.config.dtype_policy().name}).", flush=True)
+        f"policy {keras.config.dtype_policy().name}: {precision.reason}; "
+        f"{model.steps_per_execution} step(s) per execution).", flush=True)
   guard.install_signal_handlers()
   try:
     # shuffle=False: the pipeline already shuffles with a seeded per-epoch permutation (Keras would only warn).

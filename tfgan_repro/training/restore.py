@@ -22,10 +22,12 @@ def load_model(workdir, step: Optional[int] = None):
   """-> (model, config, step). Restores the newest checkpoint, or the one of `step`."""
   config = load_config(workdir)
   runtime.configure_precision(False)
-  model = gans.build(config, channels_of(config), loss_scaling=False)
   ckpt_dir = Path(workdir) / "ckpt"
   path = str(ckpt_dir / f"ckpt-{step}") if step is not None else tf.train.latest_checkpoint(str(ckpt_dir))
   if path is None or not tf.io.gfile.exists(path + ".index"):
     raise FileNotFoundError(f"No checkpoint{f' for step {step}' if step is not None else ''} in {ckpt_dir}.")
+  # A mixed_float16 run saved LossScaleOptimizers: the optimizers must have that shape to read it.
+  loss_scaling = any(name.startswith("g_optimizer/inner_optimizer") for name, _ in tf.train.list_variables(path))
+  model = gans.build(config, channels_of(config), loss_scaling=loss_scaling)
   tf.train.Checkpoint(**model.checkpoint_items()).restore(path).expect_partial()
   return model, config, int(model.step.numpy())

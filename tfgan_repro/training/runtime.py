@@ -1,7 +1,10 @@
-"""Process-wide set-up of a run: determinism, precision policy and `tf.distribute` strategy."""
+"""Process-wide set-up of a run: determinism, threads, precision policy and `tf.distribute` strategy."""
 import json
 import logging
+import math
 import os
+import sys
+from typing import NamedTuple, Optional
 
 import keras
 import tensorflow as tf
@@ -15,20 +18,143 @@ def configure_determinism(seed: int, deterministic: bool) -> None:
     tf.config.experimental.enable_op_determinism()
 
 
-def configure_precision(mixed: bool) -> bool:
-  """Sets the global Keras dtype policy; returns whether loss scaling is needed.
+# --mixed_precision values; true/false keep their old meaning (a bool field before).
+PRECISIONS = ("false", "true", "auto", "bfloat16", "float16")
+_ALIASES = {"0": "false", "no": "false", "float32": "false", "fp32": "false", "1": "true", "yes": "true",
+            "bf16": "bfloat16", "mixed_bfloat16": "bfloat16", "fp16": "float16", "mixed_float16": "float16"}
 
-  CPU: mixed_bfloat16 (bfloat16 keeps float32's exponent range, so no loss scaling);
-  GPU: mixed_float16 with one LossScaleOptimizer per network.
+
+class Precision(NamedTuple):
+  policy: str          # Keras dtype policy: float32 | mixed_bfloat16 | mixed_float16
+  loss_scaling: bool   # one LossScaleOptimizer per network (float16 only)
+  reason: str          # why this policy, for the start-up line and run_info.jsonl
+  warning: str = ""    # said at start when the policy is slower here than float32
+
+
+def parse_precision(value) -> str:
+  """--mixed_precision as one of PRECISIONS (bools and the old true/false spellings included)."""
+  text = str(value).strip().lower()
+  text = _ALIASES.get(text, text)
+  if text not in PRECISIONS:
+    raise ValueError(f"--mixed_precision must be one of {', '.join(PRECISIONS)}; got {value!r}.")
+  return text
+
+
+def _emulated_bf16_warning() -> str:
+  from tfgan_repro.perf import machine
+  ratio = machine.measured_bf16_speed()
+  measured = (f"measured by the bench on this CPU: bf16 matmul at {ratio:.2f}x float32" if ratio else
+              "python -m tfgan_repro.bench measures the ratio")
+  return (f"this CPU has no native bf16 (no avx512_bf16 / amx_bf16 flag), so bfloat16 is emulated and slower "
+          f"than float32 ({measured}); --mixed_precision=auto picks float32 here.")
+
+
+def choose_precision(value, *, gpu: Optional[bool] = None, native_bf16: Optional[bool] = None) -> Precision:
+  """The policy for --mixed_precision=`value` on this machine (GPU present? CPU with native bf16?).
+
+  true: bfloat16 on CPU (same exponent range as float32: no loss scaling), float16 + loss scaling on GPU;
+  auto: float16 + loss scaling on GPU, bfloat16 on a CPU with native bf16, float32 otherwise;
+  bfloat16 / float16: that policy wherever it runs (float16 on CPU is for tests: slow).
   """
-  if not mixed:
-    keras.mixed_precision.set_dtype_policy("float32")
-    return False
-  if tf.config.list_physical_devices("GPU"):
-    keras.mixed_precision.set_dtype_policy("mixed_float16")
+  from tfgan_repro.perf import machine
+  request = parse_precision(value)
+  gpu = bool(tf.config.list_physical_devices("GPU")) if gpu is None else gpu
+  native = machine.native_bf16() if native_bf16 is None else native_bf16
+  if request == "false":
+    return Precision("float32", False, "asked for float32 (--mixed_precision=false)")
+  if request == "float16" or (request in ("true", "auto") and gpu):
+    why = "asked for float16" if request == "float16" else f"--mixed_precision={request} on a GPU"
+    slow = "" if gpu else "float16 on a CPU is emulated and much slower than float32 (meant for tests)."
+    return Precision("mixed_float16", True, f"{why}: float16 with dynamic loss scaling", slow)
+  if request == "auto" and not native:
+    return Precision("float32", False, "--mixed_precision=auto on a CPU without native bf16 "
+                     "(no avx512_bf16 / amx_bf16): float32")
+  why = {"true": "--mixed_precision=true on a CPU: bfloat16", "auto": "--mixed_precision=auto on a CPU with "
+         "native bf16 (avx512_bf16 / amx_bf16): bfloat16", "bfloat16": "asked for bfloat16"}[request]
+  if native or gpu:
+    return Precision("mixed_bfloat16", False, why)
+  return Precision("mixed_bfloat16", False, why + " (emulated on this CPU)", _emulated_bf16_warning())
+
+
+def apply_precision(value) -> Precision:
+  """Sets the global Keras dtype policy for --mixed_precision=`value` and warns when it is slow here."""
+  choice = choose_precision(value)
+  keras.mixed_precision.set_dtype_policy(choice.policy)
+  if choice.warning:
+    print(f"warning: --mixed_precision={parse_precision(value)}: {choice.warning}", file=sys.stderr, flush=True)
+  return choice
+
+
+def configure_precision(mixed) -> bool:
+  """Sets the global Keras dtype policy (see `choose_precision`); returns whether loss scaling is needed."""
+  choice = choose_precision(mixed)
+  keras.mixed_precision.set_dtype_policy(choice.policy)
+  return choice.loss_scaling
+
+
+def configure_threads(threads: int) -> None:
+  """threads > 0: TF's intra-op pool gets `threads` threads and the inter-op pool min(2, threads), for
+  campaigns that run one process per core (e.g. `taskset -c 3 ... --threads=1`). 0 keeps TensorFlow's
+  choice (all cores it may use) or the TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS variables.
+  Must run before TensorFlow executes its first op; later calls that would change a setting raise."""
+  if threads < 0:
+    raise ValueError(f"--threads must be >= 0 (0: TensorFlow's default); got {threads}.")
+  if threads == 0:
+    return
+  inter = min(2, threads)
+  cfg = tf.config.threading
+  if (cfg.get_intra_op_parallelism_threads(), cfg.get_inter_op_parallelism_threads()) == (threads, inter):
+    return
+  try:
+    cfg.set_intra_op_parallelism_threads(threads)
+    cfg.set_inter_op_parallelism_threads(inter)
+  except RuntimeError:
+    raise ValueError(f"--threads={threads} must be set before TensorFlow starts; this process already ran "
+                     "TensorFlow with other thread settings.") from None
+
+
+def check_execution(config) -> None:
+  """Rejects bad execution settings before anything is loaded (one line each)."""
+  parse_precision(config.get("mixed_precision", "false"))
+  jit_compile(config.get("jit_compile", "auto"))
+  if int(config.get("threads", 0)) < 0:
+    raise ValueError(f"--threads must be >= 0 (0: TensorFlow's default); got {config.threads}.")
+  if int(config.get("steps_per_execution", 1)) < 1:
+    raise ValueError(f"--steps_per_execution must be a positive integer, got {config.steps_per_execution}.")
+
+
+def steps_per_execution(config, start: int) -> int:
+  """config.steps_per_execution cut to the largest N that divides it, every cadence (log, sample, checkpoint,
+  eval), the start step and the steps to train: callbacks run only at the end of an execution, so every
+  cadence and the last step must fall on one. N = 1 is exact for any run."""
+  n = int(config.get("steps_per_execution", 1))
+  if n < 1:
+    raise ValueError(f"--steps_per_execution must be a positive integer, got {n}.")
+  for every in (config.log_every, config.sample_every, config.ckpt_every, config.get("eval_every", 0), start,
+                config.steps - start):
+    n = math.gcd(n, int(every))  # gcd(n, 0) = n: an unused cadence (eval_every = 0) does not limit it
+  return max(n, 1)
+
+
+def jit_compile(value) -> Optional[bool]:
+  """--jit_compile: True / False, or None for "auto" (Keras' choice: XLA on a GPU, not on a CPU)."""
+  text = str(value).strip().lower()
+  if text == "auto":
+    return None
+  if text in ("true", "1", "yes"):
     return True
-  keras.mixed_precision.set_dtype_policy("mixed_bfloat16")
-  return False
+  if text in ("false", "0", "no"):
+    return False
+  raise ValueError(f"--jit_compile must be auto, true or false; got {value!r}.")
+
+
+def configure_execution(model, config, start: int) -> int:
+  """Sets XLA and steps per execution on a compiled model before `fit`; returns steps per execution."""
+  jit = jit_compile(config.get("jit_compile", "auto"))
+  if jit is not None:
+    model.jit_compile = jit
+  model.steps_per_execution = steps_per_execution(config, start)
+  return model.steps_per_execution
 
 
 def make_strategy(name: str) -> tf.distribute.Strategy:

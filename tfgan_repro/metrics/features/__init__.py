@@ -11,6 +11,20 @@ from tfgan_repro.metrics.features.base import (FeatureNetwork, WeightsNotFoundEr
                                                sha256_prefix, to_pixels)
 
 NETWORKS = ("classifier", "keras_inception", "ttur_graph")
+# How to get each network's weights, for errors that must say what can be used instead.
+WEIGHTS_HELP = {
+    "classifier": "offline, (Fashion-)MNIST only: the shipped checkpoints/classifiers/fashion_mnist/, or "
+                  "`python -m tfgan_repro.evaluate --train_classifier=DATASET` (then --classifier=PATH)",
+    "keras_inception": "inception_v3_weights_tf_dim_ordering_tf_kernels.h5 from the keras-applications "
+                       "release, in the Keras cache or --inception_weights=PATH",
+    "ttur_graph": "paper-comparable: classify_image_graph_def.pb from TTUR's inception-2015-12-05.tgz, "
+                  "--inception_graph=PATH",
+}
+
+
+def networks_help() -> str:
+  """One line naming every feature network and where its weights come from."""
+  return "Feature networks: " + "; ".join(f"--network={n} ({WEIGHTS_HELP[n]})" for n in NETWORKS) + "."
 
 
 def make_feature_network(name: str, *, dataset: str = "", inception_weights: str = "",

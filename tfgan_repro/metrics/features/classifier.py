@@ -23,8 +23,10 @@ INFO_FILE = "classifier.json"
 
 
 def default_path(dataset: str) -> str:
-  """<repo>/checkpoints/classifiers/<dataset>/classifier.keras (next to the package in an editable install)."""
-  return str(Path(__file__).resolve().parents[3] / "checkpoints" / "classifiers" / dataset / MODEL_FILE)
+  """<assets>/classifiers/<dataset>/classifier.keras: checkpoints/ of a checkout, or the installed package's
+  copy (tfgan_repro.locations)."""
+  from tfgan_repro import locations
+  return str(locations.classifiers_root() / dataset / MODEL_FILE)
 
 
 def build_classifier(input_shape=(28, 28, 1), num_classes: int = 10, feature_dim: int = 128):

@@ -1,0 +1,148 @@
+"""`python -m tfgan_repro.bench`: throughput of the training step, the input pipeline and evaluation, written to
+results/PERFORMANCE.md with the machine's facts and this command.
+
+  python -m tfgan_repro.bench                                   # the default presets at their paper widths
+  python -m tfgan_repro.bench --presets=began_fashion_mnist_32 --widths=16,32 --batch=16 --threads=1
+  python -m tfgan_repro.bench --variants='steps_per_execution=1;steps_per_execution=8'   # A/B in one run
+  python -m tfgan_repro.bench --presets=began_fashion_mnist_32:16:16@steps_per_execution=10,dcgan_celeba_64:64:64
+  taskset -c 0 python -m tfgan_repro.bench --threads=1 ...      # one core, as a one-run-per-core campaign
+
+This file only defines flags; the measuring lives in `tfgan_repro.perf`.
+"""
+import gc
+import sys
+import tempfile
+
+from absl import app, flags
+
+from tfgan_repro import _quiet
+
+DEFAULT_PRESETS = ("began_fashion_mnist_32", "began_skip_fashion_mnist_32", "dcgan_fashion_mnist_32",
+                   "dcgan_celeba_64", "wgan_gp_fashion_mnist_96", "igan_fashion_mnist_96")
+
+flags.DEFINE_list("presets", list(DEFAULT_PRESETS), "Presets (configs/ module names) to time, each optionally "
+                  "name:width:batch@field=value+field=value (its own width, batch and config overrides).")
+flags.DEFINE_list("widths", [], "Network widths to time each preset at (n for BEGAN, G and D widths otherwise); "
+                  "empty: the preset's own (the paper's).")
+flags.DEFINE_integer("batch", 0, "Batch size (0: the preset's).")
+flags.DEFINE_integer("steps", 10, "Steps per timed window.")
+flags.DEFINE_integer("repeats", 3, "Timed windows per figure (medians are over these).")
+flags.DEFINE_integer("warmup", 3, "Untimed steps before the windows (tracing, pipeline fill).")
+flags.DEFINE_list("precisions", ["false"], "--mixed_precision values to time each preset under.")
+flags.DEFINE_string("variants", "", "';'-separated sets of 'field=value,...' config overrides, each timed "
+                    "(e.g. 'jit_compile=false;jit_compile=true'); empty: the presets as they are.")
+flags.DEFINE_integer("threads", 0, "TF intra-op threads (0: TensorFlow's default).")
+flags.DEFINE_bool("sources", True, "Time the input pipeline per kind of source.")
+flags.DEFINE_bool("evaluation", True, "Time feature extraction and the real-statistics cache.")
+flags.DEFINE_string("out", "results/PERFORMANCE.md", "Where to write the report ('' : print only).")
+flags.DEFINE_bool("draft", False, "Mark the report as a development draft, not a reference measurement.")
+flags.DEFINE_integer("eval_batch", 0, "Batch of the feature networks (0: 500 for the classifier, 50 for Inception).")
+FLAGS = flags.FLAGS
+
+
+def parse_case(item: str, widths, batch: int) -> list:
+  """'name[:width[:batch]][@f=v+f=v]' -> [(name, width, batch, {f: v})], one per width of `widths` when the
+  item names none."""
+  head, _, extra = item.strip().partition("@")
+  parts = head.split(":")
+  if not parts[0] or len(parts) > 3 or not all(p.isdigit() for p in parts[1:]):
+    raise ValueError(f"--presets items are name[:width[:batch]][@field=value+...]; got {item!r}.")
+  overrides = parse_variants(extra.replace("+", ","))[0]
+  own_batch = int(parts[2]) if len(parts) > 2 else batch
+  own_widths = [int(parts[1])] if len(parts) > 1 else ([int(w) for w in widths] or [0])
+  return [(parts[0], w, own_batch, overrides) for w in own_widths]
+
+
+def parse_variants(text: str) -> list:
+  """'a=1,b=2;a=3' -> [{'a': '1', 'b': '2'}, {'a': '3'}]; '' -> [{}]."""
+  variants = []
+  for part in (p.strip() for p in text.split(";")):
+    fields = {}
+    for item in (i.strip() for i in part.split(",") if i.strip()):
+      key, sep, value = item.partition("=")
+      if not sep or not key:
+        raise ValueError(f"--variants takes 'field=value' pairs separated by ',' and ';'; got {item!r}.")
+      fields[key.strip()] = value.strip()
+    variants.append(fields)
+  return [v for v in variants if v] or [{}]
+
+
+def _time_case(name, width, batch, overrides, threads, work, **timing):
+  """One training row: bare step, pipeline and fit of `name` at `width` / `batch` with `overrides`."""
+  import keras
+  from tfgan_repro.perf import training
+  from tfgan_repro.training import loop, runtime
+  shown = {k: v for k, v in overrides.items() if k not in ("mixed_precision", "jit_compile", "steps_per_execution")}
+  config = training.preset_config(name, width, batch, {**overrides, "threads": str(threads), "eval_every": "0"})
+  config.data_dir = training.synthetic_npz(work, config.resolution, loop.channels_of(config))
+  row = training.measure_preset(name, config, work, **timing)
+  if shown:
+    row = row._replace(options=row.options + ", " + ", ".join(f"{k}={v}" for k, v in shown.items()))
+  print(f"{row.preset} {row.widths} batch {row.batch} {row.precision} [{row.options}]: fit {row.fit.wall:.1f} img/s "
+        f"({row.fit.cpu:.1f} per CPU-s), bare {row.bare.wall:.1f}, pipeline {row.pipeline.wall:.0f}, "
+        f"{row.gflop_per_image:.3f} GFLOP/img", flush=True)
+  runtime.configure_precision("false")
+  keras.backend.clear_session()
+  gc.collect()
+  return row
+
+
+def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants, threads, sources, evaluation,
+        out, draft, command, eval_batch: int = 0) -> str:
+  """Times everything asked for, prints a line per figure and returns (and writes to `out`) the report."""
+  from tfgan_repro.training import runtime
+  runtime.configure_threads(threads)  # before TensorFlow runs anything
+  from tfgan_repro.perf import evaluation as eval_lib, machine, pipeline, report, training
+  facts = machine.describe()
+  peaks = {"float32": machine.matmul_peak("float32"), "bfloat16": machine.matmul_peak("bfloat16")}
+  machine.save_bf16_speed(peaks["bfloat16"]["cpu"] / peaks["float32"]["cpu"])
+  print(f"matmul peak: float32 {peaks['float32']['wall']:.0f} GFLOP/s, bfloat16 {peaks['bfloat16']['wall']:.0f}",
+        flush=True)
+  work = tempfile.mkdtemp(prefix="tfgan_bench_")
+  cases = [case for item in presets for case in parse_case(item, widths, batch)]
+  rows = [_time_case(name, width, own_batch, {"mixed_precision": precision, **variant, **overrides}, threads, work,
+                     steps=steps, repeats=repeats, warmup=warmup)  # an item's own overrides win
+          for name, width, own_batch, overrides in cases for precision in precisions for variant in variants]
+  source_rows = []
+  if sources:
+    npz = training.synthetic_npz(work, 32, 3)
+    source_rows = pipeline.measure_sources(work, npz, 32, 64, steps=steps, repeats=repeats, warmup=warmup)
+    for r in source_rows:
+      print(f"pipeline {r.source}: {r.rate.wall:.0f} img/s", flush=True)
+  eval_rows, cache = [], None
+  if evaluation:
+    net = eval_lib.classifier()
+    if net is not None:
+      eval_rows.append(eval_lib.feature_rate(net, 32, 1, eval_batch or 500, repeats=repeats, warmup=1,
+                                             label="32x32x1 -> 28x28x1"))
+      cache = eval_lib.cache_reuse(net, training.synthetic_npz(work, 32, 1), tempfile.mkdtemp(dir=work),
+                                   num_images=1000)
+    eval_rows.append(eval_lib.feature_rate(eval_lib.inception_random(), 64, 3, eval_batch or 50, repeats=repeats,
+                                           warmup=1, label="64x64x3 -> 299x299x3"))
+    for r in eval_rows:
+      print(f"features {r.network}: {r.rate.wall:.1f} img/s, {r.gflop_per_image:.2f} GFLOP/img", flush=True)
+  text = report.write(out, command=command, facts=facts, peaks=peaks, training=rows, sources=source_rows,
+                      evaluation=eval_rows, cache=cache, draft=draft) if out else ""
+  if out:
+    print(f"Wrote {out}", flush=True)
+  return text
+
+
+def main(argv):
+  if len(argv) > 1:
+    print(f"error: unexpected arguments {argv[1:]}", file=sys.stderr)
+    return 2
+  try:
+    run(presets=FLAGS.presets, widths=FLAGS.widths, batch=FLAGS.batch, steps=FLAGS.steps, repeats=FLAGS.repeats,
+        warmup=FLAGS.warmup, precisions=FLAGS.precisions, variants=parse_variants(FLAGS.variants),
+        threads=FLAGS.threads, sources=FLAGS.sources, evaluation=FLAGS.evaluation, out=FLAGS.out,
+        draft=FLAGS.draft, eval_batch=FLAGS.eval_batch, command="python -m tfgan_repro.bench " + " ".join(sys.argv[1:]))
+  except ValueError as e:
+    print(f"error: {e}", file=sys.stderr)
+    return 2
+  return 0
+
+
+if __name__ == "__main__":
+  _quiet.cli()
+  app.run(main)
