@@ -38,7 +38,7 @@ def get_config() -> ml_collections.ConfigDict:
   c.eval_every = 0
   c.eval_samples = 1000       # generated images per in-training score
   c.eval_network = "classifier"  # classifier | keras_inception | ttur_graph (tfgan_repro.metrics.features)
-  c.eval_metrics = "fid"      # comma-separated: fid, is
+  c.eval_metrics = "fid"      # comma-separated: fid, is, precision, recall, density, coverage, class_kl
   c.eval_weights = ""         # local weight file of eval_network: TTUR's classify_image_graph_def.pb
                               # (ttur_graph, the paper-comparable curve), the Keras InceptionV3 .h5
                               # (keras_inception) or a classifier .keras; "" = the network's default location

@@ -1,17 +1,12 @@
 """BEGAN with skip connections and D:G = 4:1 learning rates (seed 000; SPEC §2) on CelebA at 64x64.
 
-seed 000 gives no iteration count for CelebA; decision: 100 000, as in its other experiments (§3.2, §4).
+`began_celeba_64` (data, resolution, batch, steps) with seed 000's two changes, `began_base.skip`.
 """
-from tfgan_repro.configs import began_base
+from tfgan_repro.configs import began_base, began_celeba_64
 
 
 def get_config():
-  c = began_base.skip(began_base.get_config())
-  c.dataset = "celeba"
-  c.resolution = 64            # seed 000 §3.1 / §3.2: images resized to 64x64
-  c.batch_size = 16            # seed 000 §3.1: batch 16
-  c.steps = 100000             # decision (see above)
-  return c
+  return began_base.skip(began_celeba_64.get_config())
 
 
 def get_tiny_config():

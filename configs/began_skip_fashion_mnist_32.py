@@ -1,14 +1,12 @@
-"""BEGAN with skip connections and D:G = 4:1 learning rates (seed 000; SPEC §2) on Fashion-MNIST at 32x32."""
-from tfgan_repro.configs import began_base
+"""BEGAN with skip connections and D:G = 4:1 learning rates (seed 000; SPEC §2) on Fashion-MNIST at 32x32.
+
+`began_fashion_mnist_32` (data, resolution, batch, steps) with seed 000's two changes, `began_base.skip`.
+"""
+from tfgan_repro.configs import began_base, began_fashion_mnist_32
 
 
 def get_config():
-  c = began_base.skip(began_base.get_config())
-  c.dataset = "fashion_mnist"
-  c.resolution = 32            # seed 000 §3.2: input images 32x32
-  c.batch_size = 64            # seed 000 §3.2: batch 64
-  c.steps = 100000             # seed 000 §3.2: 100 000 iterations
-  return c
+  return began_base.skip(began_fashion_mnist_32.get_config())
 
 
 def get_tiny_config():

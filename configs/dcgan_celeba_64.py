@@ -13,6 +13,4 @@ def get_config():
 
 
 def get_tiny_config():
-  c = dcgan_base.tiny(get_config())
-  c.resolution = 64
-  return c
+  return dcgan_base.tiny(get_config())

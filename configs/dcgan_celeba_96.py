@@ -18,6 +18,4 @@ def get_config():
 
 
 def get_tiny_config():
-  c = dcgan_base.tiny(get_config())
-  c.resolution = 96
-  return c
+  return dcgan_base.tiny(get_config())

@@ -5,7 +5,7 @@ from tfgan_repro.configs import igan_base
 def get_config():
   c = igan_base.v2(igan_base.get_config())
   c.dataset = "celeba"
-  # CelebA has no class labels and seed 001 §3.3 trains on it alone: both branches learn the
+  # Unlabelled data (seed 001 trains on CelebA alone in §3.3, on LSUN bedroom in §3.4): both branches learn the
   # whole set, each discriminator on its own real batches. For real classes give an image folder with one
   # sub-folder per class as --data_dir and --classes=0,1 (sub-folders in sorted order).
   c.classes = ""

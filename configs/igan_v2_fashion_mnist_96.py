@@ -12,7 +12,8 @@ from tfgan_repro.configs import igan_base
 def get_config():
   c = igan_base.v2(igan_base.get_config())
   c.dataset = "fashion_mnist"
-  c.classes = "0,7"            # decision: T-shirt/top and sneaker; seed 001 Fig. 15 does not name its classes
+  c.classes = "0,7"            # decision: Fashion-MNIST's T-shirt/top and sneaker (igan_v2_mnist_96: digits
+                               # 0 and 7); seed 001 Figs. 14-15 do not name their classes
   return c
 
 

@@ -1,15 +1,13 @@
-"""IGAN_v2 on LSUN bedroom at 96x96 (seed 001 Fig. 5, §3; SPEC §3). Decisions: see igan_base."""
-from tfgan_repro.configs import igan_base
+"""IGAN_v2 on LSUN bedroom at 96x96 (seed 001 Fig. 5, §3; SPEC §3). Decisions: see igan_base.
+
+`igan_v2_celeba_96` on LSUN: both are unlabelled 50k-step runs, so only the data differ.
+"""
+from tfgan_repro.configs import igan_base, igan_v2_celeba_96
 
 
 def get_config():
-  c = igan_base.v2(igan_base.get_config())
+  c = igan_v2_celeba_96.get_config()
   c.dataset = "lsun"
-  # LSUN bedroom has no class labels and seed 001 §3.4 trains on it alone: both branches learn the
-  # whole set, each discriminator on its own real batches. For real classes give an image folder with one
-  # sub-folder per class as --data_dir and --classes=0,1 (sub-folders in sorted order).
-  c.classes = ""
-  c.steps = 50000  # decision (igan_base)
   return c
 
 

@@ -14,5 +14,4 @@ def get_config():
 
 
 def get_tiny_config():
-  c = igan_base.tiny(get_config())
-  return c
+  return igan_base.tiny(get_config())

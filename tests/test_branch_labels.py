@@ -8,7 +8,7 @@ import tensorflow as tf
 from PIL import Image
 
 from tests.helpers import tiny_config
-from tfgan_repro import gans, sample
+from tfgan_repro import gans, sampling
 from tfgan_repro.training import images as image_lib
 from tfgan_repro.training.callbacks import SampleWriter
 
@@ -25,7 +25,7 @@ def test_branch_names_name_the_classes_or_the_branch():
   assert unlabelled.branch_names == ("branch 0", "branch 1")
   from tfgan_repro.gans.igan import branch_names_of
   vn = tiny_config("igan_vn_fashion_mnist_96", classes="1,8,9")
-  assert branch_names_of(vn, 3) == ("branch 0: Trouser", "branch 1: Bag", "branch 2: Ankle boot")
+  assert branch_names_of(vn, 3, (1, 8, 9)) == ("branch 0: Trouser", "branch 1: Bag", "branch 2: Ankle boot")
   assert gans.build(tiny_config("igan_fashion_mnist_96"), 1).branch_names == ()
 
 
@@ -75,9 +75,8 @@ def test_sample_writer_labels_the_png_and_writes_one_tensorboard_image_per_branc
 
 
 def test_sample_cli_grid_is_labelled_by_branch(tmp_path):
-  model, config = _igan_v2()
-  written = sample.sample_run(str(tmp_path), out=str(tmp_path / "out"), num=8, singles=1, interpolate_steps=3,
-                              rows=1, load_model=lambda workdir, step=None: (model, config, 0))
+  model, _ = _igan_v2()
+  written = sampling.write_samples(model, str(tmp_path / "out"), num=8, singles=1, interpolate_steps=3, rows=1)
   grid = np.asarray(Image.open(written["grid"]))
   _strip_is_labelled(grid[..., None], image_lib.grid(model.generate_images(8, seed=0)), 2)
   strip = np.asarray(Image.open(written["interpolation"]))

@@ -10,12 +10,18 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tfgan_repro.metrics import evaluation, folders, make_feature_network, provenance, stats as stats_lib
+import types
+
+from tfgan_repro import evaluation as checkpoint_eval
+from tfgan_repro.data import DataSpec
+from tfgan_repro.metrics import compute_features, evaluation, folders, make_feature_network, provenance
+from tfgan_repro.metrics import stats as stats_lib
 from tfgan_repro.metrics.callback import FIDCallback
 
 FASHION_DIR = "/usr/share/datasets/fashion-mnist"
-CONFIG = {"model": "began", "dataset": "fashion_mnist", "resolution": 32, "channels": 0, "split": "train",
-          "data_dir": "", "seed": 0}
+def run_of(**data_fields):
+  """What metrics/ reads of a run (an Experiment's `data` and `seed`), without the trainer."""
+  return types.SimpleNamespace(data=DataSpec.make("fashion_mnist", resolution=32, **data_fields), seed=0)
 
 
 class FakeGAN:
@@ -42,7 +48,7 @@ def stats_dir(tmp_path_factory):
 
 
 def _loader(kind):
-  return lambda workdir, step=None: (FakeGAN(kind), CONFIG, 1234 if step is None else step)
+  return lambda workdir, step=None: (FakeGAN(kind), run_of(), 1234 if step is None else step)
 
 
 def test_evaluate_checkpoint_with_fake_model(tmp_path, fashion_dir, stats_dir):
@@ -51,8 +57,8 @@ def test_evaluate_checkpoint_with_fake_model(tmp_path, fashion_dir, stats_dir):
                 stats_dir=stats_dir, progress=False, kid_subsets=10)
   for name in ("good", "bad"):
     os.makedirs(tmp_path / name)
-  good = evaluation.evaluate_checkpoint(str(tmp_path / "good"), load_model=_loader("real"), **kwargs)
-  bad = evaluation.evaluate_checkpoint(str(tmp_path / "bad"), load_model=_loader("noise"), step=7, **kwargs)
+  good = checkpoint_eval.evaluate_checkpoint(str(tmp_path / "good"), load_model=_loader("real"), **kwargs)
+  bad = checkpoint_eval.evaluate_checkpoint(str(tmp_path / "bad"), load_model=_loader("noise"), step=7, **kwargs)
   fid_good, fid_bad = good[0]["value"], bad[0]["value"]
   assert [r["metric"] for r in good] == ["fid", "is", "kid"]
   assert fid_good < 0.05 * fid_bad and fid_bad > 100, (fid_good, fid_bad)
@@ -163,7 +169,7 @@ def test_missing_feature_network_names_the_usable_ones(tmp_path):
 
 
 def test_cli_prints_a_table_and_keeps_the_json_in_the_scores_file(tmp_path, fashion_dir, stats_dir):
-  shipped = os.path.join(evaluation.shipped_root(), "began_skip_fashion_mnist_32")
+  shipped = os.path.join(checkpoint_eval.shipped_root(), "began_skip_fashion_mnist_32")
   scores = tmp_path / "s.jsonl"
   args = [sys.executable, "-m", "tfgan_repro.evaluate", f"--workdir={shipped}", "--metrics=fid,is,kid",
           "--num_fake=200", "--num_real=1000", "--split=test", f"--stats_dir={stats_dir}", f"--scores={scores}",
@@ -207,7 +213,7 @@ def test_callback_logs_fid_curve_to_tensorboard(tmp_path):
   net = make_feature_network("classifier", dataset="fashion_mnist")
   rng = np.random.default_rng(0)
   real = rng.integers(0, 256, (300, 28, 28, 1), dtype=np.uint8)
-  reference = stats_lib.from_features(evaluation.compute_features(net, real, progress=False)[0], net.describe())
+  reference = stats_lib.from_features(compute_features(net, real, progress=False)[0], net.describe())
   callback = FIDCallback(2, 64, net, reference, str(tmp_path / "tb"), str(tmp_path / "scores.jsonl"),
                          metrics=("fid", "is"))
   model = TinyGAN()
@@ -235,7 +241,7 @@ def test_runs_on_a_class_subset_are_scored_against_that_subset(tmp_path, fashion
   test = load_idx_dir(fashion_dir, "test")
   kept = test.images[np.isin(test.labels, [0, 7])][:400]
   net = make_feature_network("classifier", dataset="fashion_mnist")
-  fakes = evaluation.compute_features(net, [frame(kept, 32, None).numpy()], progress=False)[0]
+  fakes = compute_features(net, [frame(kept, 32, None).numpy()], progress=False)[0]
   kwargs = dict(split="train", resolution=32, num_images=1000, cache_dir=str(tmp_path), progress=False)
   subset, subset_path = stats_lib.reference_stats(net, "fashion_mnist", classes="0,7", **kwargs)
   everything, _ = stats_lib.reference_stats(net, "fashion_mnist", **kwargs)
@@ -249,7 +255,7 @@ def test_runs_on_a_class_subset_are_scored_against_that_subset(tmp_path, fashion
   assert fid(subset) < 0.2 * fid(everything), (fid(subset), fid(everything))
   # The training callback and evaluate_checkpoint read the subset from the run's config.
   from tfgan_repro.metrics.callback import make_fid_callback
-  callback = make_fid_callback(dict(CONFIG, classes="0,7"), network=net, every_steps=10, num_samples=8,
+  callback = make_fid_callback(run_of(classes="0,7"), network=net, every_steps=10, num_samples=8,
                                log_dir=str(tmp_path / "tb"), num_real=1000, stats_dir=str(tmp_path))
   assert callback.context["reference"] == subset_path
 
@@ -257,7 +263,7 @@ def test_runs_on_a_class_subset_are_scored_against_that_subset(tmp_path, fashion
 def test_make_fid_callback_from_run_config(fashion_dir, stats_dir):
   from tfgan_repro.metrics.callback import make_fid_callback
   net = make_feature_network("classifier", dataset="fashion_mnist")
-  callback = make_fid_callback(dict(CONFIG, split="test"), network=net, every_steps=100, num_samples=64,
+  callback = make_fid_callback(run_of(split="test"), network=net, every_steps=100, num_samples=64,
                                log_dir=stats_dir + "/tb", num_real=1000, stats_dir=stats_dir)
   assert callback.reference.n == 1000 and callback.context["split"] == "test"
   assert len(os.listdir(stats_dir)) == 1  # the cached reference of the checkpoint test, reused
@@ -281,9 +287,9 @@ def test_end_to_end_with_real_restore(tmp_path, fashion_dir, stats_dir):
   from tfgan_repro.training import loop
   workdir = str(tmp_path / "run")
   loop.train(tiny_config("dcgan_fashion_mnist_32"), workdir)
-  records = evaluation.evaluate_checkpoint(workdir, network="classifier", metrics="fid,is", num_fake=100,
-                                           num_real=1000, split="test", stats_dir=stats_dir, progress=False,
-                                           load_model=restore.load_model)
+  records = checkpoint_eval.evaluate_checkpoint(workdir, network="classifier", metrics="fid,is", num_fake=100,
+                                                num_real=1000, split="test", stats_dir=stats_dir, progress=False,
+                                                load_model=restore.load)
   assert [r["metric"] for r in records] == ["fid", "is"]
   assert np.isfinite(records[0]["value"]) and records[0]["checkpoint_step"] == 2
   assert provenance.read_jsonl(os.path.join(workdir, provenance.SCORES_FILE)) == records
@@ -291,22 +297,22 @@ def test_end_to_end_with_real_restore(tmp_path, fashion_dir, stats_dir):
 
 def test_scores_of_a_shipped_or_read_only_run_never_go_into_it(tmp_path, monkeypatch, fashion_dir, stats_dir):
   monkeypatch.setenv("TFGAN_REPRO_SCORES_DIR", str(tmp_path / "scores"))
-  shipped = os.path.join(evaluation.shipped_root(), "began_skip_fashion_mnist_32")
+  shipped = os.path.join(checkpoint_eval.shipped_root(), "began_skip_fashion_mnist_32")
   tracked = os.path.join(shipped, provenance.SCORES_FILE)
   before = open(tracked, "rb").read()
-  records = evaluation.evaluate_checkpoint(shipped, load_model=_loader("noise"), network="classifier",
-                                           metrics="fid", num_fake=100, num_real=1000, split="test",
-                                           stats_dir=stats_dir, progress=False)
+  records = checkpoint_eval.evaluate_checkpoint(shipped, load_model=_loader("noise"), network="classifier",
+                                                metrics="fid", num_fake=100, num_real=1000, split="test",
+                                                stats_dir=stats_dir, progress=False)
   assert open(tracked, "rb").read() == before
-  destination = evaluation.scores_destination(shipped)
+  destination = checkpoint_eval.scores_destination(shipped)
   assert destination.startswith(str(tmp_path / "scores" / "began_skip_fashion_mnist_32-"))
   assert provenance.read_jsonl(destination) == records
   # A run of one's own keeps RUN/scores.jsonl, unless it cannot be written; --scores wins over both.
   own = os.path.realpath(tmp_path)
-  assert evaluation.scores_destination(own) == os.path.join(own, provenance.SCORES_FILE)
-  assert evaluation.scores_destination(shipped, "mine.jsonl") == "mine.jsonl"
-  monkeypatch.setattr(evaluation.os, "access", lambda path, mode: False)
-  assert evaluation.scores_destination(own).startswith(str(tmp_path / "scores" / f"{os.path.basename(own)}-"))
+  assert checkpoint_eval.scores_destination(own) == os.path.join(own, provenance.SCORES_FILE)
+  assert checkpoint_eval.scores_destination(shipped, "mine.jsonl") == "mine.jsonl"
+  monkeypatch.setattr(checkpoint_eval.os, "access", lambda path, mode: False)
+  assert checkpoint_eval.scores_destination(own).startswith(str(tmp_path / "scores" / f"{os.path.basename(own)}-"))
 
 
 def test_cli_trains_the_classifier_into_the_named_directory(tmp_path):

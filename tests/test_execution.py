@@ -75,8 +75,7 @@ class FakeModel:
 
 def test_callbacks_read_only_the_nonfinite_flag_between_log_steps(tmp_path):
   writer = tf.summary.create_noop_writer()
-  logger = cb.ScalarLogger(writer, every=5, total_steps=20, batch_size=4)
-  logger.bar = None
+  logger = cb.ScalarLogger(writer, every=5, total_steps=20, batch_size=4, tty=False)
   model = FakeModel(10)  # a resumed run: fit's batch 0 is step 11
   logger.set_model(model)
   logger.set_params({"steps": 10})

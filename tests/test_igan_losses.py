@@ -1,5 +1,5 @@
-"""IGAN's loss pieces against closed forms: the gradient penalty (shared with WGAN-GP), the learning-rate
-schedule, and the smoothed / flipped least-squares targets."""
+"""IGAN's loss pieces against closed forms: the gradient penalty (shared with WGAN-GP), the built model's
+learning rates (the schedule itself: tests/test_schedules.py), and the smoothed / flipped least-squares targets."""
 import keras
 import numpy as np
 import pytest
@@ -8,7 +8,6 @@ import tensorflow as tf
 from tfgan_repro import gans
 from tfgan_repro.losses import igan as igan_losses
 from tfgan_repro.losses import penalties
-from tfgan_repro.losses.schedules import DecayToFloor
 
 from tests.helpers import tiny_config
 
@@ -58,27 +57,6 @@ def test_interpolation_is_per_sample():
   real, fake = tf.ones([2, 1, 1, 1]), tf.zeros([2, 1, 1, 1])
   eps = tf.constant([0.25, 0.75])[:, None, None, None]
   np.testing.assert_allclose(penalties.interpolate(real, fake, eps).numpy().ravel(), [0.25, 0.75])
-
-
-def test_schedule_values_at_chosen_steps():
-  s = DecayToFloor(end_lr=2e-4, init_set=1.8e-3, gamma=0.5, decay_steps=1000)
-  for step, want in [(0, 2e-3), (1000, 2e-4 + 9e-4), (3000, 2e-4 + 1.8e-3 / 8), (500, 2e-4 + 1.8e-3 * 0.5 ** 0.5)]:
-    np.testing.assert_allclose(float(s(step)), want, rtol=1e-6)
-  assert abs(float(s(60000)) - 2e-4) < 1e-9  # decays to end_lr
-  d = DecayToFloor(2e-4, 1.8e-3, 0.5, 1000, updates_per_step=3)  # a discriminator updated 3x per step
-  np.testing.assert_allclose(float(d(3 * 700)), float(s(700)), rtol=1e-6)
-  g = s.scaled(1.5)
-  for step in (0, 250, 4000):
-    np.testing.assert_allclose(float(g(step)), 1.5 * float(s(step)), rtol=1e-6)
-  again = DecayToFloor.from_config(d.get_config())
-  assert again.get_config() == d.get_config() and float(again(1234)) == float(d(1234))
-
-
-@pytest.mark.parametrize("kwargs", [dict(gamma=0.0), dict(gamma=1.5), dict(decay_steps=0), dict(end_lr=-1.0)])
-def test_schedule_rejects_bad_values(kwargs):
-  args = {**dict(end_lr=2e-4, init_set=1.8e-3, gamma=0.5, decay_steps=1000), **kwargs}
-  with pytest.raises(ValueError):
-    DecayToFloor(**args)
 
 
 def test_built_model_g_rate_is_1p5x_d_rate_at_every_step():

@@ -118,7 +118,7 @@ def test_one_discriminator_and_one_optimizer_per_class(preset, classes, expected
 
 def test_unlabelled_data_gets_num_branches_and_distinct_batches():
   config = tiny_config("igan_vn_lsun_96")
-  assert config.classes == "" and igan_gan.num_classes_of(config) == config.num_branches == 3
+  assert config.classes == "" and igan_gan.num_classes_of(config, ()) == config.num_branches == 3
   model = gans.build(config, 3)
   assert not model.balanced_classes and model.batches_per_step == config.n_critic * 3
 

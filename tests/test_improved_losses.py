@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tfgan_repro.losses import improved, standard
+from tfgan_repro.losses import dcgan, improved
 
 
 def test_feature_matching_loss_by_hand():
@@ -71,12 +71,12 @@ def test_one_sided_label_smoothing_targets():
     return -(target * np.log(p) + (1 - target) * np.log(1 - p))
 
   expected = bce(real_logits, 0.9).mean() + bce(fake_logits, 0.0).mean()
-  assert float(standard.discriminator_loss(real_logits, fake_logits, 0.9)) == pytest.approx(expected, rel=1e-5)
+  assert float(dcgan.dcgan_discriminator_loss(real_logits, fake_logits, 0.9)) == pytest.approx(expected, rel=1e-5)
   # The smoothed optimum: D(x) = 0.9 on reals (zero gradient at logit log 9), D(G(z)) -> 0 on fakes.
   real = tf.constant([[np.log(9.0)]], tf.float32)
   fake = tf.constant([[0.0]], tf.float32)
   with tf.GradientTape() as tape:
     tape.watch([real, fake])
-    loss = standard.discriminator_loss(real, fake, 0.9)
+    loss = dcgan.dcgan_discriminator_loss(real, fake, 0.9)
   g_real, g_fake = tape.gradient(loss, [real, fake])
   assert abs(float(g_real[0, 0])) < 1e-6 and float(g_fake[0, 0]) == pytest.approx(0.5)  # sigmoid(0) - 0

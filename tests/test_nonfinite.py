@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from tfgan_repro import gans
-from tfgan_repro.losses import standard
+from tfgan_repro.losses import dcgan as dcgan_losses
 from tfgan_repro.training import loop, restore
 
 from tests.helpers import tiny_config
@@ -34,14 +34,14 @@ def scalars(run, tag):
 @pytest.mark.parametrize("precision", ["false", "float16"])
 def test_injected_nan_stops_run_and_keeps_last_good_checkpoint(tmp_path, monkeypatch, precision):
   calls = tf.Variable(0, dtype=tf.int64, trainable=False)
-  original = standard.non_saturating_generator_loss
+  original = dcgan_losses.dcgan_generator_loss
 
   def poisoned(fake_logits):  # finite for three steps, NaN from the fourth on
     calls.assign_add(1)
     loss = original(fake_logits)
     return tf.where(calls > 3, tf.constant(np.nan, tf.float32), loss)
 
-  monkeypatch.setattr(standard, "non_saturating_generator_loss", poisoned)
+  monkeypatch.setattr(dcgan_losses, "dcgan_generator_loss", poisoned)
   config = tiny_config("dcgan_fashion_mnist_32", steps=10, ckpt_every=2, sample_every=100,
                        mixed_precision=precision, data_dir=small_npz(tmp_path))
   with pytest.raises(loop.NonFiniteError) as info:
@@ -91,8 +91,8 @@ def test_float16_overflow_steps_are_skipped_and_counted(tmp_path):
 
 def test_overflows_in_a_row_stop_the_run(tmp_path, monkeypatch):
   # A finite but huge loss overflows float16 at every loss scale: after max_overflow_streak steps the run stops.
-  original = standard.non_saturating_generator_loss
-  monkeypatch.setattr(standard, "non_saturating_generator_loss", lambda logits: original(logits) * 1e30)
+  original = dcgan_losses.dcgan_generator_loss
+  monkeypatch.setattr(dcgan_losses, "dcgan_generator_loss", lambda logits: original(logits) * 1e30)
   config = tiny_config("dcgan_fashion_mnist_32", steps=60, log_every=100, ckpt_every=10, sample_every=100,
                        mixed_precision="float16", data_dir=small_npz(tmp_path))
   with pytest.raises(loop.NonFiniteError, match="30 loss-scale overflows in a row up to step 30"):

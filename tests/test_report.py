@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tfgan_repro import presets, report
-from tfgan_repro.results import collect, ledger
+from tfgan_repro import presets
+from tfgan_repro.results import collect, ledger, render, verdicts
 from tfgan_repro.training import images
 
 # ../shared beside the checkout (as CI places it), else the development machine's copy.
@@ -75,9 +75,9 @@ def _tree(out: Path) -> dict:
 
 def test_report_is_byte_identical_and_answers_claims(fixture_root, monkeypatch):
   monkeypatch.chdir(fixture_root)
-  report.write_report(["runs/*"], "out", interpolations=False)
+  render.write_report(["runs/*"], "out", interpolations=False)
   first = _tree(fixture_root / "out")
-  report.write_report(["runs/*"], "out", interpolations=False)
+  render.write_report(["runs/*"], "out", interpolations=False)
   assert _tree(fixture_root / "out") == first
   # The command line, in another process, gives the same bytes.
   proc = subprocess.run([sys.executable, "-m", "tfgan_repro.report", "--runs=runs/*", "--out=cli",
@@ -96,18 +96,18 @@ def test_report_is_byte_identical_and_answers_claims(fixture_root, monkeypatch):
   assert "20.50 ± 0.71 (n=2)" in row and "paper protocol" in row and "NOT comparable" not in row
   figs = {n.split("/", 1)[1] for n in first if n.startswith("figures/")}
   groups = collect.group_runs(collect.find_runs(["runs/*"]))
-  verdicts = {c.id: ledger.judge(c, groups, sorted(figs)) for c in ledger.CLAIMS}
+  judged = {c.id: verdicts.judge(c, groups, sorted(figs)) for c in ledger.CLAIMS}
   # Runs short of their presets' steps give a verdict on early training, and the verdict says so.
-  assert verdicts["c000-fmnist-fid-curve"].status == "supported at 300 of 100000 steps", verdicts["c000-fmnist-fid-curve"]
-  assert verdicts["c000-fmnist-is-curve"].status == "supported at 300 of 100000 steps"
-  assert verdicts["c000-celeba-fid"].status == "not run here" and "CelebA" in verdicts["c000-celeba-fid"].evidence
+  assert judged["c000-fmnist-fid-curve"].status == "supported at 300 of 100000 steps", judged["c000-fmnist-fid-curve"]
+  assert judged["c000-fmnist-is-curve"].status == "supported at 300 of 100000 steps"
+  assert judged["c000-celeba-fid"].status == "not run here" and "CelebA" in judged["c000-celeba-fid"].evidence
   # Claims on runs of one preset that differ in a field pick their groups by it (and say which run is missing).
-  literal = verdicts["c000-fmnist-fid-curve-literal"]
+  literal = judged["c000-fmnist-fid-curve-literal"]
   assert literal.status == "not run yet" and "--lr_reading=ttur_literal" in literal.evidence, literal
-  gamma = verdicts["c000-gamma-fmnist-is"]
+  gamma = judged["c000-gamma-fmnist-is"]
   assert gamma.status == "not run yet" and "--gamma=0.7" in gamma.evidence and "0.3" not in gamma.evidence, gamma
-  assert verdicts["c000-gamma-fmnist-figure"].status == "qualitative"  # 0.3 beside 0.5
-  assert verdicts["c000-gamma"].status == "not run here"  # the CelebA figure is not answered by Fashion-MNIST
+  assert judged["c000-gamma-fmnist-figure"].status == "qualitative"  # 0.3 beside 0.5
+  assert judged["c000-gamma"].status == "not run here"  # the CelebA figure is not answered by Fashion-MNIST
   assert "gamma=0.3" in readme  # the deviating gamma group is labelled as such
   for pattern in (r"_losses\.png", r"_kt_mglobal\.png", r"_samples\.png", r"fid_curves_fashion_mnist32_classifier",
                   r"is_curves_fashion_mnist32_classifier", r"gamma_began_skip_fashion_mnist_32"):
@@ -127,8 +127,8 @@ def test_report_from_archived_records_equals_report_from_runs(fixture_root, monk
   assert not (Path("records/began-s1") / "samples").exists()  # grids only for the seed the report shows
   assert sum(f.stat().st_size for f in Path("records").rglob("*") if f.is_file()) < 200_000
   from_runs = _tree(Path("out")) if Path("out").is_dir() else None
-  report.write_report(["runs/*"], "from_runs", interpolations=False)
-  report.write_report(["records/*"], "from_records", interpolations=False)
+  render.write_report(["runs/*"], "from_runs", interpolations=False)
+  render.write_report(["records/*"], "from_records", interpolations=False)
   a, b = _tree(Path("from_runs")), _tree(Path("from_records"))
   assert sorted(a) == sorted(b) and from_runs in (None, a)
   for name in a:
@@ -139,7 +139,7 @@ def test_report_from_archived_records_equals_report_from_runs(fixture_root, monk
       assert a[name] == b[name], name
   # Records inside the output directory (results/runs for results/): their images are linked, not copied.
   archive.archive(["runs/*"], "res/runs")
-  report.write_report(["res/runs/*"], "res", interpolations=False)
+  render.write_report(["res/runs/*"], "res", interpolations=False)
   readme = Path("res/README.md").read_text()
   assert "](runs/began-s0/samples/samples_0000300.png)" in readme
   assert not list(Path("res/figures").glob("*_samples.png")) and list(Path("res/figures").glob("*_losses.png"))
@@ -169,7 +169,7 @@ def test_every_spec_number_has_a_row(fixture_root, monkeypatch):
     if not published:  # values not in the text: one entry per system, each saying so or naming the curve
       assert all(e.published is None for e in entries)
   monkeypatch.chdir(fixture_root)
-  report.write_report(["nothing/*"], "empty", interpolations=False)  # no runs at all: every row "not run here"
+  render.write_report(["nothing/*"], "empty", interpolations=False)  # no runs at all: every row "not run here"
   readme = (fixture_root / "empty" / "README.md").read_text()
   for e in ledger.ENTRIES:
     line = next(l for l in readme.splitlines() if l.startswith(f"| [{e.id}]("))
@@ -192,9 +192,9 @@ def test_bare_command_rebuilds_the_committed_results(tmp_path, monkeypatch):
   shutil.copytree(committed / "runs", tmp_path / "results" / "runs")
   shutil.copy(committed / "DISCUSSION.md", tmp_path / "results")  # hand-written; README links it when present
   monkeypatch.chdir(tmp_path)
-  report.write_report(collect.DEFAULT_GLOBS, "results")
+  render.write_report(collect.DEFAULT_GLOBS, "results")
   for page in sorted(committed.glob("*.md")):
-    if page.name in ("DISCUSSION.md", "PERFORMANCE.md"):  # hand-written; written by tfgan_repro.bench
+    if page.name in ("DISCUSSION.md", "PERFORMANCE.md", "PROTOCOL.md"):  # hand-written, or tfgan_repro.bench's
       continue
     assert (tmp_path / "results" / page.name).read_bytes() == page.read_bytes(), page.name
   assert sorted(p.name for p in (tmp_path / "results" / "figures").iterdir()) == \

@@ -11,7 +11,7 @@ import tensorflow as tf
 from PIL import Image
 
 from tests.helpers import tiny_config
-from tfgan_repro import gans, sample
+from tfgan_repro import gans, sampling
 from tfgan_repro.training import images as image_lib
 from tfgan_repro.training import loop
 from tfgan_repro.training.restore import load_model
@@ -31,17 +31,17 @@ def test_interpolation_paths():
   rng = np.random.default_rng(0)
   z0, z1 = rng.normal(size=64), rng.normal(size=64)
   for method in ("linear", "slerp"):
-    path = sample.interpolate(z0, z1, 5, method)
+    path = sampling.interpolate(z0, z1, 5, method)
     assert path.shape == (5, 64)
     np.testing.assert_allclose(path[[0, -1]], [z0, z1], atol=1e-5)
-  np.testing.assert_allclose(sample.interpolate(z0, z1, 3, "linear")[1], (z0 + z1) / 2, atol=1e-6)
+  np.testing.assert_allclose(sampling.interpolate(z0, z1, 3, "linear")[1], (z0 + z1) / 2, atol=1e-6)
   # slerp between equal-norm latents stays on their sphere; the straight line cuts inside it.
   z1 = z1 / np.linalg.norm(z1) * np.linalg.norm(z0)
-  norms = np.linalg.norm(sample.interpolate(z0, z1, 7, "slerp"), axis=1)
+  norms = np.linalg.norm(sampling.interpolate(z0, z1, 7, "slerp"), axis=1)
   np.testing.assert_allclose(norms, np.linalg.norm(z0), rtol=1e-5)
-  assert np.linalg.norm(sample.interpolate(z0, z1, 3, "linear")[1]) < 0.9 * np.linalg.norm(z0)
+  assert np.linalg.norm(sampling.interpolate(z0, z1, 3, "linear")[1]) < 0.9 * np.linalg.norm(z0)
   with pytest.raises(ValueError, match="at least 2"):
-    sample.interpolate(z0, z1, 1)
+    sampling.interpolate(z0, z1, 1)
 
 
 def test_sample_cli_writes_files_and_exports_reload(trained_run, tmp_path):
@@ -51,7 +51,7 @@ def test_sample_cli_writes_files_and_exports_reload(trained_run, tmp_path):
                         capture_output=True, text=True, timeout=180, env=ENV)
   assert proc.returncode == 0, proc.stderr[-3000:]
   model, config, step = load_model(trained_run)
-  assert step == config.steps and sample.resolve_method(model, "auto") == "linear"  # BEGAN: z ~ U(-1, 1)
+  assert step == config.steps and sampling.resolve_method(model, "auto") == "linear"  # BEGAN: z ~ U(-1, 1)
   images = model.generate_images(9, seed=0)
   grid = np.asarray(Image.open(out / "grid_seed0.png"))
   np.testing.assert_array_equal(grid, image_lib.grid(images)[..., 0])
@@ -66,7 +66,7 @@ def test_sample_cli_writes_files_and_exports_reload(trained_run, tmp_path):
   reloaded = keras.saving.load_model(out / "generator.keras", compile=False)
   np.testing.assert_allclose(reloaded(z, training=False), model.generator(z, training=False), atol=1e-5)
   # And the SavedModel export, through its `serve` endpoint.
-  path = sample.export_generator(model, str(tmp_path / "saved"), "savedmodel")
+  path = sampling.export_generator(model, str(tmp_path / "saved"), "savedmodel")
   served = tf.saved_model.load(path)
   np.testing.assert_allclose(served.serve(z), model.generator(z, training=False), atol=1e-5)
 
@@ -75,7 +75,7 @@ def test_keras_export_of_the_virtual_batch_norm_generator(tmp_path):
   # Improved DCGAN's generator is a subclassed model holding the reference batch z_ref as a weight.
   config = tiny_config("dcgan_improved_fashion_mnist_32")
   model = gans.build(config, loop.channels_of(config))
-  path = sample.export_generator(model, str(tmp_path / "g.keras"), "keras")  # checks 4 outputs itself
+  path = sampling.export_generator(model, str(tmp_path / "g.keras"), "keras")  # checks 4 outputs itself
   reloaded = keras.saving.load_model(path, compile=False)
   assert type(reloaded).__name__ == "ReferenceBatchGenerator"
   np.testing.assert_array_equal(reloaded.reference_z.numpy(), model.generator.reference_z.numpy())
@@ -141,17 +141,17 @@ def test_exports_load_in_a_fresh_process_with_only_import_tfgan_repro(tmp_path):
 
 def test_slim_run_export_samples_like_the_full_run_and_is_smaller(trained_run, tmp_path):
   model, _, step = load_model(trained_run)
-  slim = sample.export_run(model, trained_run, str(tmp_path / "slim"), step)
+  slim = sampling.export_run(model, trained_run, str(tmp_path / "slim"), step)
   size = lambda d: sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(d) for f in fs)
   assert size(os.path.join(slim, "ckpt")) < 0.5 * size(os.path.join(trained_run, "ckpt"))
   reloaded, config, reloaded_step = load_model(slim)
   assert reloaded_step == step and config.model == "began"
   np.testing.assert_array_equal(reloaded.generate_images(6, seed=2), model.generate_images(6, seed=2))
   # sample_run reads it like any run; the export refuses to overwrite.
-  written = sample.sample_run(slim, out=str(tmp_path / "s"), num=4, singles=1, interpolate_steps=0)
+  written = sampling.sample_run(slim, out=str(tmp_path / "s"), num=4, singles=1, interpolate_steps=0)
   assert os.path.isfile(written["grid"]) and written["step"] == step
   with pytest.raises(ValueError, match="exists"):
-    sample.export_run(model, trained_run, slim, step)
+    sampling.export_run(model, trained_run, slim, step)
 
 
 def test_missing_run_is_one_line_exit_2(tmp_path):
@@ -163,6 +163,6 @@ def test_missing_run_is_one_line_exit_2(tmp_path):
   tiny = tiny_config("dcgan_fashion_mnist_32")
   (tmp_path / "run" / "config.json").write_text(tiny.to_json())
   with pytest.raises(FileNotFoundError, match="No checkpoint"):
-    sample.sample_run(str(tmp_path / "run"))
+    sampling.sample_run(str(tmp_path / "run"))
   with pytest.raises(ValueError, match="--singles"):
-    sample.sample_run(str(tmp_path / "run"), num=2, singles=3)
+    sampling.sample_run(str(tmp_path / "run"), num=2, singles=3)

@@ -19,11 +19,12 @@ def train(model: str = "began_skip", dataset: str = "fashion_mnist", *, preset: 
   `dataset="folder", data_dir=DIR, resolution=R` trains on your own images (README "Own data").
   """
   from tfgan_repro import cli_actions, presets
+  from tfgan_repro.experiment import Experiment
   from tfgan_repro.training import loop
   resolution = overrides.get("resolution")
   config = presets.resolve(model, dataset, preset, tiny, int(resolution) if resolution else None)
   presets.apply_overrides(config, overrides)
-  return loop.train(config, workdir or cli_actions.default_workdir(config), overwrite=overwrite)
+  return loop.train(Experiment.resolve(config), workdir or cli_actions.default_workdir(config), overwrite=overwrite)
 
 
 class Generator(NamedTuple):

@@ -2,6 +2,7 @@
 import os
 import sys
 
+from tfgan_repro.experiment import Experiment
 from tfgan_repro.training import loop
 
 CHECKPOINT_ROOT = os.environ.get("TFGAN_CHECKPOINTS", "checkpoints")
@@ -15,10 +16,15 @@ def default_workdir(config) -> str:
   return os.path.join(CHECKPOINT_ROOT, name.replace("/", "_"))
 
 
+def default_workdir_of_file(path: str, tiny: bool = False) -> str:
+  """checkpoints/<file name>[_tiny] for --config=path/<file name>.py: its own, not its preset's, directory."""
+  return os.path.join(CHECKPOINT_ROOT, os.path.splitext(os.path.basename(path))[0] + ("_tiny" if tiny else ""))
+
+
 def run_training(config, workdir: str = "", overwrite: bool = False) -> int:
   workdir = workdir or default_workdir(config)
   try:
-    loop.train(config, workdir, overwrite=overwrite)
+    loop.train(Experiment.resolve(config), workdir, overwrite=overwrite)
   except loop.NonFiniteError as e:
     print(f"error: {e}", file=sys.stderr)
     return 3
@@ -30,7 +36,7 @@ def run_training(config, workdir: str = "", overwrite: bool = False) -> int:
 
 def summary(config) -> int:
   from tfgan_repro import gans
-  model = gans.build(config, loop.channels_of(config), loss_scaling=False)
-  for net in model.networks() if hasattr(model, "networks") else (model.generator, model.discriminator):
+  model = gans.build(Experiment.resolve(config), loss_scaling=False)
+  for net in model.networks().values():
     net.summary(expand_nested=True, line_length=110)
   return 0

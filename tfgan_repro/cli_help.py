@@ -19,8 +19,8 @@ from typing import Dict, List, Sequence, Tuple
 import ml_collections
 
 GROUPS = ("run", "data", "model", "optimisation", "logging", "evaluation")
-_RUN = {"model", "preset", "tiny", "workdir", "overwrite", "dry_run", "summary", "list", "seed", "deterministic",
-        "mixed_precision", "threads", "jit_compile", "steps_per_execution", "strategy"}
+_RUN = {"model", "preset", "config", "tiny", "workdir", "overwrite", "dry_run", "summary", "list", "seed",
+        "deterministic", "mixed_precision", "threads", "jit_compile", "steps_per_execution", "strategy"}
 _DATA = {"dataset", "resolution", "channels", "classes", "split", "data_dir"}
 _LOGGING = {"log_every", "sample_every", "ckpt_every", "keep_checkpoints", "num_samples"}
 _OPTIMISATION = re.compile(r"(^|_)(lr|beta\d|batch_size|steps|n_critic)($|_)|_lr$|^lr_|^d_init_set$|^d_end_lr$")
@@ -129,10 +129,23 @@ def preset_papers(name: str) -> str:
   module = importlib.import_module(f"tfgan_repro.configs.{name}")
   cites = _CITE.findall(_doc_first_paragraph(module))
   if not any("et al" in c for c in cites):  # e.g. "BEGAN (SPEC §1) on ...": the paper is named in the base
-    for value in vars(module).values():
-      if inspect.ismodule(value) and value.__name__.endswith("_base"):
-        cites = [c for c in _CITE.findall(_doc_first_paragraph(value)) if c not in cites] + cites
+    for base in _family_bases(module):
+      cites = [c for c in _CITE.findall(_doc_first_paragraph(base)) if c not in cites] + cites
   return ", ".join(dict.fromkeys(cites)) or "-"
+
+
+_CONFIGS = "tfgan_repro.configs."
+
+
+def _family_bases(module, seen=None) -> List:
+  """The `*_base` modules a preset derives from, also through the sibling presets it imports (depth first)."""
+  seen = set() if seen is None else seen
+  out = []
+  for value in vars(module).values():
+    if inspect.ismodule(value) and value.__name__.startswith(_CONFIGS) and value.__name__ not in seen:
+      seen.add(value.__name__)
+      out += [value] if value.__name__.endswith("_base") else _family_bases(value, seen)
+  return out
 
 
 def list_table() -> str:

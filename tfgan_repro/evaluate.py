@@ -1,4 +1,5 @@
-r"""Command line for standalone evaluation (the logic is in `tfgan_repro.metrics.evaluation`).
+r"""Command line for standalone evaluation (the logic: `tfgan_repro.evaluation` for a checkpoint, `tfgan_repro.metrics`
+for the rest).
 
   # a checkpoint against cached real statistics of its dataset/split (written to RUN/scores.jsonl)
   python -m tfgan_repro.evaluate --workdir=RUN --network=classifier --metrics=fid,is --num_fake=10000
@@ -34,7 +35,8 @@ _quiet.cli()  # absl WARNING and above, no TFDS chatter; TFGAN_VERBOSE=1 shows t
 _WORKDIR = flags.DEFINE_string("workdir", "", "Run directory (config.json, ckpt/) to evaluate.")
 _STEP = flags.DEFINE_integer("step", None, "Checkpoint step; default the latest.")
 _NETWORK = flags.DEFINE_enum("network", "classifier", list(NETWORKS), "Feature network.")
-_METRICS = flags.DEFINE_string("metrics", "fid,is", "Comma-separated subset of fid,is,kid.")
+_METRICS = flags.DEFINE_string("metrics", "fid,is", "Comma-separated subset of fid,is,kid,precision,recall,density,"
+                               "coverage,class_kl (the last five also per branch of IGAN_v2/VN).")
 _NUM_FAKE = flags.DEFINE_integer("num_fake", 10_000, "Generated samples (seed 001: 10k; seed 000 CIFAR: 10k).")
 _NUM_REAL = flags.DEFINE_integer("num_real", 0, "Real images for the statistics; 0 = the whole split.")
 _SPLIT = flags.DEFINE_string("split", "", "Real split; default the run's (train).")
@@ -79,6 +81,7 @@ def _told(scores_path: str, records: list) -> list:
 
 def run() -> list:
   """Dispatches on the flags to one evaluation; returns the records (or a stats/classifier summary)."""
+  from tfgan_repro import evaluation as checkpoint
   from tfgan_repro.metrics import evaluation, folders, stats
   files = dict(inception_weights=_INCEPTION_WEIGHTS.value, inception_graph=_INCEPTION_GRAPH.value,
                classifier=_CLASSIFIER.value)
@@ -95,8 +98,8 @@ def run() -> list:
         quantize=_QUANTIZE.value, network_files=files, scores_path=_SCORES.value, seed=_SEED.value,
         kid_subsets=_KID_SUBSETS.value))
   if _WORKDIR.value:
-    scores = evaluation.scores_destination(_WORKDIR.value, _SCORES.value)
-    return _told(scores, evaluation.evaluate_checkpoint(
+    scores = checkpoint.scores_destination(_WORKDIR.value, _SCORES.value)
+    return _told(scores, checkpoint.evaluate_checkpoint(
         _WORKDIR.value, network=_NETWORK.value, step=_STEP.value, metrics=_METRICS.value,
         num_fake=_NUM_FAKE.value, num_real=_NUM_REAL.value, split=_SPLIT.value, stats_path=_STATS.value,
         stats_dir=_STATS_DIR.value, seed=_SEED.value, quantize=_QUANTIZE.value, network_files=files,

@@ -1,4 +1,5 @@
-"""Command line: `python -m tfgan_repro.main --model=dcgan --dataset=fashion_mnist [--field=value ...]`.
+"""Command line: `python -m tfgan_repro.main --model=dcgan --dataset=fashion_mnist [--field=value ...]`,
+or `--config=my_exp.py` for an experiment kept in one's own file (`config_file`).
 
 Every field of the chosen preset is also a flag. This file is intentionally thin: it parses flags and
 calls `tfgan_repro.training.loop.train`; `--help` / `-h` and `--list` are built by `cli_help`.
@@ -22,6 +23,8 @@ flags.DEFINE_string("model", DEFAULT_MODEL, "GAN to train: began, began_skip, dc
 flags.DEFINE_string("dataset", DEFAULT_DATASET, "mnist, fashion_mnist, cifar10, celeba, lsun, faces256, or folder "
                     "(your images in --data_dir; README \"Own data\").")
 flags.DEFINE_string("preset", "", "Preset module in configs/ (overrides --model/--dataset lookup).")
+flags.DEFINE_string("config", "", "Your own experiment file: a .py whose get_config() derives from a preset "
+                    "(README \"Your own config file\"); instead of --model/--dataset/--preset.")
 flags.DEFINE_bool("tiny", False, "Use the preset's tiny variant (seconds; for tests).")
 flags.DEFINE_string("workdir", "", "Run directory (default checkpoints/<preset>).")
 flags.DEFINE_bool("overwrite", False, "Delete an existing run directory with a different config.")
@@ -30,7 +33,8 @@ flags.DEFINE_bool("summary", False, "Print each network's layer table with param
 flags.DEFINE_bool("list", False, "Print every preset (model x dataset x resolution, and its paper) and exit.")
 FLAGS = flags.FLAGS
 
-_CLI_FLAGS = ("model", "dataset", "preset", "tiny", "workdir", "overwrite", "dry_run", "summary", "list")  # help order
+_CLI_FLAGS = ("model", "dataset", "preset", "config", "tiny", "workdir", "overwrite", "dry_run", "summary",
+              "list")  # help order
 _CLI_ONLY = set(_CLI_FLAGS)
 
 
@@ -46,9 +50,19 @@ def _prescan(argv, name, default):
   return default
 
 
-def resolve_config(model, dataset, preset="", tiny=False, resolution=None):
+def resolve_config(argv):
+  """The config named by --config, or by --model/--dataset/--preset[/--resolution], before flags exist."""
   from tfgan_repro import presets
-  return presets.resolve(model, dataset, preset, tiny, resolution)
+  tiny, path = _prescan(argv, "tiny", False), _prescan(argv, "config", "")
+  if path:
+    given = [f"--{name}" for name in ("model", "dataset", "preset") if _prescan(argv, name, None) is not None]
+    if given:
+      raise ValueError(f"--config={path} names the experiment itself; drop {', '.join(given)} (or --config).")
+    from tfgan_repro import config_file
+    return config_file.load(path, tiny)
+  res = _prescan(argv, "resolution", None)
+  return presets.resolve(_prescan(argv, "model", DEFAULT_MODEL), _prescan(argv, "dataset", DEFAULT_DATASET),
+                         _prescan(argv, "preset", ""), tiny, int(res) if res and str(res).isdigit() else None)
 
 
 def _define_config_flags(config):
@@ -69,10 +83,7 @@ def parse_flags(argv):
   if cli_help.wants_list(argv):
     cli_help.emit(cli_help.list_table())
   try:
-    res = _prescan(argv, "resolution", None)
-    config = resolve_config(_prescan(argv, "model", DEFAULT_MODEL), _prescan(argv, "dataset", DEFAULT_DATASET),
-                            _prescan(argv, "preset", ""), _prescan(argv, "tiny", False),
-                            int(res) if res and str(res).isdigit() else None)
+    config = resolve_config(argv)
   except ValueError as e:
     _die(e)
   _define_config_flags(config)
@@ -116,7 +127,8 @@ def main(argv):
       return 0
     if FLAGS.summary:
       return cli_actions.summary(config)
-    return cli_actions.run_training(config, FLAGS.workdir, FLAGS.overwrite)
+    workdir = FLAGS.workdir or (cli_actions.default_workdir_of_file(FLAGS.config, FLAGS.tiny) if FLAGS.config else "")
+    return cli_actions.run_training(config, workdir, FLAGS.overwrite)
   except (ValueError, FileNotFoundError) as e:  # bad input or missing data: one clear line
     if os.environ.get("TFGAN_TRACEBACK"):
       raise

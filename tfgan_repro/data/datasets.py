@@ -44,3 +44,8 @@ def get_info(name: str) -> DatasetInfo:
   if name not in DATASETS:
     raise ValueError(f"Unknown dataset {name!r}; choose one of: {', '.join(sorted(DATASETS))}.")
   return DATASETS[name]
+
+
+def channels_for(name: str, channels: int = 0) -> int:
+  """The channels a run of `name` trains on: --channels when set (1 or 3), else the dataset's own."""
+  return channels or get_info(name).channels

@@ -11,18 +11,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_repro.data import datasets, locate, sources
-
-
-def parse_classes(classes) -> Optional[list]:
-  """'0,7' -> [0, 7]; '' or None -> None (all classes)."""
-  if classes is None or classes == "" or classes == []:
-    return None
-  if isinstance(classes, str):
-    try:
-      return [int(c) for c in classes.split(",") if c.strip()]
-    except ValueError:
-      raise ValueError(f"--classes takes comma-separated integers such as 0,7; got {classes!r}.") from None
-  return [int(c) for c in classes]
+from tfgan_repro.data.spec import parse_classes
 
 
 def frame(images: tf.Tensor, resolution: int, crop: Optional[str]) -> tf.Tensor:
@@ -77,6 +66,17 @@ def _decode_file(path):
   return image
 
 
+def _frame_folder(files, kept, resolution, crop, channels, found):
+  """(framed uint8 (K, R, R, C) of the kept files, position (N,) of file i in it) or None (too large)."""
+  one = lambda path: _match_channels(frame(_decode_file(path)[None], resolution, crop), channels)[0]
+  framed = sources.frame_image_files([files.paths[i] for i in kept], resolution, channels, one, what=str(found))
+  if framed is None:
+    return None
+  position = np.zeros(len(files.paths), np.int64)
+  position[kept] = np.arange(len(kept))
+  return framed, position
+
+
 def make_dataset(name: str, resolution: int, batch_size: int, *, split: str = "train",
                  classes: Optional[Sequence[int]] = None, data_dir: str = "", seed: int = 0,
                  start_step: int = 0, channels: int = 0, balanced_classes: bool = False,
@@ -102,7 +102,7 @@ def make_dataset(name: str, resolution: int, batch_size: int, *, split: str = "t
   if source is None:
     source = locate.find_source(name, split, data_dir, with_classes=bool(classes), seed=seed)
   found, source = source, source.data
-  channels = channels or info.channels
+  channels = datasets.channels_for(name, channels)
 
   if isinstance(source, tf.data.Dataset):
     missing = [c for c in classes or [] if not 0 <= c < found.num_classes]
@@ -135,7 +135,10 @@ def make_dataset(name: str, resolution: int, batch_size: int, *, split: str = "t
       framed[part] = ((frame(source.images[part], resolution, info.crop).numpy() + 1.0) * 127.5).round()
     images_t = tf.constant(framed)
     fetch = lambda idx: _match_channels(tf.cast(tf.gather(images_t, idx), tf.float32) / 127.5 - 1.0, channels)
-  else:
+  elif (framed := _frame_folder(source, np.concatenate(groups), resolution, info.crop, channels, found)) is not None:
+    images_t, position_t = tf.constant(framed[0]), tf.constant(framed[1])  # each kept image decoded once
+    fetch = lambda idx: tf.cast(tf.gather(images_t, tf.gather(position_t, idx)), tf.float32) / 127.5 - 1.0
+  else:  # over sources.FOLDER_MEMORY_CAP: decoded per batch
     paths_t = tf.constant(source.paths)
 
     def fetch(idx):

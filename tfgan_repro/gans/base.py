@@ -10,6 +10,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_repro.gans import random_streams
+
 
 def _replica():
   """(replica id, replicas in sync) of the current context; (0, 1) outside `tf.distribute`."""
@@ -22,12 +24,14 @@ def _replica():
 class GANModel(keras.Model):
   """Base GAN: a generator, one or more discriminators, one optimizer each.
 
-  Randomness inside `train_step` is stateless, keyed by (seed, step, salt) and drawn for the *global*
-  batch before this replica's slice is taken: a run is reproducible from its checkpoint, and a step on
-  R replicas sees the same latents as the same step on one device.
+  Randomness inside `train_step` is stateless, drawn from named streams keyed by (seed, step, name,
+  indices) (`rng`, gans/random_streams.py) for the *global* batch before this replica's slice is taken:
+  a run is reproducible from its checkpoint, and a step on R replicas sees the same latents as the same
+  step on one device.
   """
 
   tracker_names: Sequence[str] = ("d_loss", "g_loss")
+  progress_names: Sequence[str] = ()  # trackers besides the losses the terminal progress bar shows
   batches_per_step = 1        # batches of `batch_size` consumed by one train_step (e.g. WGAN critic steps)
   balanced_classes = False    # the data pipeline groups each batch by class
   # Loss-scale overflows in a row that stop the run: by then the scale has halved from 2^15 to 2^-15, so
@@ -80,14 +84,18 @@ class GANModel(keras.Model):
     if not self.built:
       super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 
+  def networks(self) -> Dict[str, keras.Model]:
+    """Every network by its checkpoint name ("generator", "discriminator"; IGAN: "discriminator_0", ...)."""
+    return {"generator": self.generator, "discriminator": self.discriminator}
+
   def checkpoint_items(self) -> Dict[str, object]:
     """Everything a resumed run needs; subclasses add their extra state."""
-    return {"generator": self.generator, "discriminator": self.discriminator,
-            "g_optimizer": self.g_optimizer, "d_optimizer": self.d_optimizer,
+    return {**self.networks(), "g_optimizer": self.g_optimizer, "d_optimizer": self.d_optimizer,
             "step": self.step, "seed": self.seed}
 
   def training_callbacks(self, config) -> list:
-    """Model-specific Keras callbacks the training loop adds (e.g. learning-rate halving)."""
+    """Keras callbacks of this model's own state that the training loop adds (BEGAN: `HalvingLog`, which
+    announces learning-rate halvings); the state lives in the model, so the model names its callbacks."""
     return []
 
   def optimizers_by_name(self) -> Dict[str, keras.optimizers.Optimizer]:
@@ -98,10 +106,18 @@ class GANModel(keras.Model):
     return list(self.trackers.values())
 
   # --- helpers for train_step ---------------------------------------------------------------------
-  def _noise(self, shape, salt: int, kind: str) -> tf.Tensor:
-    """This replica's slice of a (R * shape[0], ...) draw keyed by (seed, step, salt)."""
+  def rng(self, name: str, *indices) -> tf.Tensor:
+    """The (2,) int64 seed of stream `name` at this step, e.g. `self.rng("gp_eps", critic_step, c)`.
+
+    Every draw of a step must use its own (name, indices): tests/test_random_streams.py checks that no two
+    draws of a family's step share a seed.
+    """
+    return random_streams.stream_seed(self.seed.value, self.step.value, name, *indices)
+
+  def _noise(self, shape, kind: str, stream: str, indices) -> tf.Tensor:
+    """This replica's slice of a (R * shape[0], ...) draw from stream (name, *indices) of this step."""
     rid, replicas = _replica()
-    key = tf.stack([self.seed.value, self.step.value * 1009 + salt])
+    key = self.rng(stream, *indices)
     full_shape = tf.concat([[shape[0] * replicas], tf.constant(shape[1:], tf.int32)], 0)
     if kind == "normal":
       full = tf.random.stateless_normal(full_shape, seed=key)
@@ -109,18 +125,19 @@ class GANModel(keras.Model):
       full = tf.random.stateless_uniform(full_shape, seed=key)
     return full[rid * shape[0]:(rid + 1) * shape[0]]
 
-  def latents(self, batch_size, salt: int = 0) -> tf.Tensor:
-    """z for this step: N(0, 1) or U(-1, 1), (batch_size, latent_dim) float32."""
+  def latents(self, batch_size, stream: str, *indices) -> tf.Tensor:
+    """z from stream (name, *indices): N(0, 1) or U(-1, 1), (batch_size, latent_dim) float32."""
     if self.latent_distribution == "normal":
-      return self._noise([batch_size, self.latent_dim], salt, "normal")
-    return self._noise([batch_size, self.latent_dim], salt, "uniform") * 2.0 - 1.0
+      return self._noise([batch_size, self.latent_dim], "normal", stream, indices)
+    return self._noise([batch_size, self.latent_dim], "uniform", stream, indices) * 2.0 - 1.0
 
-  def uniform(self, shape, salt: int) -> tf.Tensor:
+  def uniform(self, shape, stream: str, *indices) -> tf.Tensor:
     """U(0, 1) of `shape` for this replica (e.g. gradient-penalty interpolation weights)."""
-    return self._noise(list(shape), salt, "uniform")
+    return self._noise(list(shape), "uniform", stream, indices)
 
-  def normal(self, shape, salt: int) -> tf.Tensor:
-    return self._noise(list(shape), salt, "normal")
+  def normal(self, shape, stream: str, *indices) -> tf.Tensor:
+    """N(0, 1) of `shape` for this replica (e.g. noise on D's inputs)."""
+    return self._noise(list(shape), "normal", stream, indices)
 
   def apply_gradients(self, optimizer, tape: tf.GradientTape, loss: tf.Tensor, variables) -> tf.Tensor:
     """Differentiates `loss` (float32, this replica's mean) and applies the update; returns the grad norm.
@@ -189,6 +206,8 @@ class GANModel(keras.Model):
 
   # --- sampling -----------------------------------------------------------------------------------
   def fixed_latents(self, n: int, seed: int = 0) -> tf.Tensor:
+    """The sample grids' z: (n, latent_dim), a function of `seed` alone (not of the step or the run's seed),
+    so grids of every checkpoint, and of runs made before named streams, show the same latents."""
     key = tf.constant([seed, 12345], tf.int64)
     if self.latent_distribution == "normal":
       return tf.random.stateless_normal([n, self.latent_dim], seed=key)

@@ -10,15 +10,16 @@ Design decisions (the papers leave them open):
   (1 - lr_min_improvement) x the best one, both rates halve. `lr_decay="step"` halves every `lr_halve_every`
   steps instead. Both rates share one checkpointed scale, so the D:G ratio (seed 000's TTUR) is kept, and
   halving stops where the smaller rate would fall below `lr_floor` (SPEC §1: late collapse otherwise).
+  The controllers are in tfgan_repro/schedules.py; their state is checkpointed here.
 """
-from typing import NamedTuple
-
 import keras
 import tensorflow as tf
 
+from tfgan_repro import schedules
 from tfgan_repro.gans.base import GANModel
 from tfgan_repro.losses import began as losses
 from tfgan_repro.networks import began as nets
+from tfgan_repro.training.callbacks import StepCallback
 
 # (G, D) learning rates of each reading of the papers.
 LR_READINGS = {
@@ -26,7 +27,7 @@ LR_READINGS = {
     "anchored": (1e-4, 4e-4),       # SPEC §2 decision: seed 000 §2's 4:1 ratio at seed 000 §3.1's 1e-4
     "ttur_literal": (1e-3, 4e-3),   # seed 000 §2 as written: D 0.004, G 0.001
 }
-LR_DECAYS = ("plateau", "step", "none")
+LR_DECAYS = schedules.BEGAN_LR_DECAYS
 
 
 def learning_rates(config):
@@ -37,55 +38,25 @@ def learning_rates(config):
   return (config.g_lr if config.g_lr > 0 else g_lr), (config.d_lr if config.d_lr > 0 else d_lr)
 
 
-class ScaledLearningRate(keras.optimizers.schedules.LearningRateSchedule):
-  """base * scale, with `scale` the model's checkpointed halving factor (so a resumed run keeps it)."""
-
-  def __init__(self, base: float, scale):
-    self.base = float(base)
-    self.scale = scale
-
-  def __call__(self, step):
-    del step  # the scale variable carries the schedule
-    return self.base * tf.cast(self.scale, tf.float32)
-
-  def get_config(self):
-    return {"base": self.base}
-
-
-class PlateauState(NamedTuple):
-  scale: tf.Tensor        # factor on both learning rates
-  best: tf.Tensor         # lowest window mean of M_global so far
-  window_sum: tf.Tensor   # sum of M_global over the current window
-  stale: tf.Tensor        # steps since the best window (int64)
-
-
-def halve_on_plateau(state: PlateauState, m_global, step, *, window: int, patience: int,
-                     min_improvement: float, min_scale: float) -> PlateauState:
-  """State after a step (`step` = steps done, this one included) that measured `m_global`."""
-  window_sum = state.window_sum + m_global
-  at_end = tf.equal(step % window, 0)
-  mean = window_sum / float(window)
-  improved = at_end & (mean < state.best * (1.0 - min_improvement))
-  stale = tf.where(at_end, tf.where(improved, tf.zeros_like(state.stale), state.stale + window), state.stale)
-  halve = stale >= patience
-  return PlateauState(
-      scale=tf.where(halve, tf.maximum(state.scale * 0.5, min_scale), state.scale),
-      best=tf.where(improved, mean, state.best),
-      window_sum=tf.where(at_end, tf.zeros_like(window_sum), window_sum),
-      stale=tf.where(halve, tf.zeros_like(stale), stale))
-
-
-class HalvingLog(keras.callbacks.Callback):
+class HalvingLog(StepCallback):
   """Prints one line when the learning-rate scale changes (`step 6000: learning-rate scale 1 -> 0.5`), so a
-  run's log says at which step a halving fired; the lr/g, lr/d scalars show it at log_every resolution."""
+  run's log says at which step a halving fired; the lr/g, lr/d scalars show it at log_every resolution.
+  It reads the scale only after a step where a halving can fire (the end of an `lr_window`, or a multiple of
+  `lr_halve_every`): a variable read per batch would be a host sync per step (issue 13)."""
 
   def on_train_begin(self, logs=None):
-    self.scale = float(self.model.lr_scale.numpy())
+    super().on_train_begin(logs)
+    self.scale, self._done = float(self.model.lr_scale.numpy()), self._first
 
   def on_train_batch_end(self, batch, logs=None):
+    step, before = self.step_at(batch), self._done
+    self._done = step
+    period = {"plateau": self.model.lr_window, "step": self.model.lr_halve_every}.get(self.model.lr_decay)
+    if not period or step // period == before // period:
+      return  # no halving step since the last batch end
     scale = float(self.model.lr_scale.numpy())
     if scale != self.scale:
-      print(f"step {int(self.model.step.numpy())}: learning-rate scale {self.scale:g} -> {scale:g}", flush=True)
+      print(f"step {step // period * period}: learning-rate scale {self.scale:g} -> {scale:g}", flush=True)
       self.scale = scale
 
 
@@ -123,14 +94,15 @@ class BEGAN(GANModel):
     def state(name, init, dtype="float32"):
       return self.add_weight(shape=(), dtype=dtype, initializer=keras.initializers.Constant(init),
                              trainable=False, name=name, aggregation="only_first_replica")
-    self.k = state("k_t", 0.0)  # SPEC §1: k_0 = 0
+    self.k_t = state("k_t", 0.0)  # SPEC §1: k_0 = 0
     self.lr_scale = state("lr_scale", 1.0)
     self.m_best = state("m_global_best", float("inf"))
     self.m_window_sum = state("m_global_window_sum", 0.0)
     self.stale_steps = state("stale_steps", 0, "int64")
 
   def checkpoint_items(self):
-    return {**super().checkpoint_items(), "k_t": self.k, "lr_scale": self.lr_scale, "m_best": self.m_best,
+    # "k_t" is the key shipped and committed checkpoints hold k_t under: keep it (tests/test_began_model.py).
+    return {**super().checkpoint_items(), "k_t": self.k_t, "lr_scale": self.lr_scale, "m_best": self.m_best,
             "m_window_sum": self.m_window_sum, "stale_steps": self.stale_steps}
 
   def training_callbacks(self, config):
@@ -139,36 +111,36 @@ class BEGAN(GANModel):
   def train_step(self, data):
     real = data["images"]
     batch = tf.shape(real)[0]
-    z = tf.concat([self.latents(batch, salt=0), self.latents(batch, salt=1)], 0)  # [z_D; z_G]
+    z = tf.concat([self.latents(batch, "z_d"), self.latents(batch, "z_g")], 0)  # [z_D; z_G]
     with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
       fake = self.generator(z, training=True)
       fake_d, fake_g = tf.stop_gradient(fake[:batch]), fake[batch:]
       images = tf.concat([real, fake_d, fake_g], 0)  # one D pass: no batch statistics to mix
       recon = self.discriminator(images, training=True)
       real_loss, fake_d_loss, fake_g_loss = [
-          losses.autoencoder_loss(v, r, self.eta) for v, r in zip(tf.split(images, 3), tf.split(recon, 3))]
-      d_loss = losses.discriminator_loss(real_loss, fake_d_loss, self.k)
-      g_loss = losses.generator_loss(fake_g_loss)
+          losses.began_autoencoder_loss(v, r, self.eta) for v, r in zip(tf.split(images, 3), tf.split(recon, 3))]
+      d_loss = losses.began_discriminator_loss(real_loss, fake_d_loss, self.k_t)
+      g_loss = losses.began_generator_loss(fake_g_loss)
     d_norm = self.apply_gradients(self.d_optimizer, d_tape, d_loss, self.discriminator.trainable_variables)
     g_norm = self.apply_gradients(self.g_optimizer, g_tape, g_loss, self.generator.trainable_variables)
 
     real_mean, fake_mean = _global_mean(real_loss), _global_mean(fake_g_loss)
-    self.k.assign(losses.k_update(self.k, real_mean, fake_mean, self.gamma, self.lambda_k))
-    m_global = losses.convergence_measure(real_mean, fake_mean, self.gamma)
+    self.k_t.assign(losses.began_k_update(self.k_t, real_mean, fake_mean, self.gamma, self.lambda_k))
+    m_global = losses.began_convergence_measure(real_mean, fake_mean, self.gamma)
     self._update_lr_scale(m_global)
     return self.finish_step({
         "d_loss": d_loss, "g_loss": g_loss, "l_real": real_loss, "l_fake": fake_g_loss,
-        "k_t": self.k.value, "m_global": m_global, "d_grad_norm": d_norm, "g_grad_norm": g_norm})
+        "k_t": self.k_t.value, "m_global": m_global, "d_grad_norm": d_norm, "g_grad_norm": g_norm})
 
   def _update_lr_scale(self, m_global):
     done = self.step + 1  # steps done once this one finishes
     if self.lr_decay == "step":
-      halvings = tf.cast(done // self.lr_halve_every, tf.float32)
-      self.lr_scale.assign(tf.maximum(0.5 ** halvings, self.min_lr_scale))
+      self.lr_scale.assign(schedules.halve_every(done, self.lr_halve_every, self.min_lr_scale))
     elif self.lr_decay == "plateau":
-      new = halve_on_plateau(
-          PlateauState(self.lr_scale.value, self.m_best.value, self.m_window_sum.value, self.stale_steps.value),
-          m_global, done, window=self.lr_window, patience=self.lr_patience,
+      state = schedules.PlateauState(self.lr_scale.value, self.m_best.value, self.m_window_sum.value,
+                                     self.stale_steps.value)
+      new = schedules.halve_on_plateau(
+          state, m_global, done, window=self.lr_window, patience=self.lr_patience,
           min_improvement=self.lr_min_improvement, min_scale=self.min_lr_scale)
       for var, value in zip((self.lr_scale, self.m_best, self.m_window_sum, self.stale_steps), new):
         var.assign(value)
@@ -194,7 +166,8 @@ def _check(config):
       raise ValueError(f"--{name} must be a positive integer, got {config[name]}.")
 
 
-def build(config, channels: int, loss_scaling: bool) -> BEGAN:
+def build(experiment, loss_scaling: bool) -> BEGAN:
+  config, channels = experiment.config, experiment.data.channels
   nets.num_blocks(config.resolution)
   _check(config)
   g = nets.generator(config.resolution, channels, config.z_dim, config.width, config.skip_connections)
@@ -206,9 +179,9 @@ def build(config, channels: int, loss_scaling: bool) -> BEGAN:
                 lr_min_improvement=config.lr_min_improvement, lr_halve_every=config.lr_halve_every,
                 min_lr_scale=min(1.0, config.lr_floor / min(g_lr, d_lr)))
   model.compile(
-      g_optimizer=keras.optimizers.Adam(ScaledLearningRate(g_lr, model.lr_scale), beta_1=config.beta1,
+      g_optimizer=keras.optimizers.Adam(schedules.ScaledLearningRate(g_lr, model.lr_scale), beta_1=config.beta1,
                                         beta_2=config.beta2),
-      d_optimizer=keras.optimizers.Adam(ScaledLearningRate(d_lr, model.lr_scale), beta_1=config.beta1,
+      d_optimizer=keras.optimizers.Adam(schedules.ScaledLearningRate(d_lr, model.lr_scale), beta_1=config.beta1,
                                         beta_2=config.beta2),
       loss_scaling=loss_scaling)
   return model

@@ -12,8 +12,8 @@ import keras
 import tensorflow as tf
 
 from tfgan_repro.gans.base import GANModel
+from tfgan_repro.losses import dcgan as losses
 from tfgan_repro.losses import improved
-from tfgan_repro.losses import standard
 from tfgan_repro.networks import dcgan as nets
 from tfgan_repro.networks import improved as improved_nets
 
@@ -78,18 +78,18 @@ class DCGAN(GANModel):
     real = data["images"]
     batch = tf.shape(real)[0]
     with tf.GradientTape() as g_tape:  # with reuse_fake, G's update differentiates this G(z) too
-      fake = self.generator(self.latents(batch, salt=0), training=True)
+      fake = self.generator(self.latents(batch, "z_d"), training=True)
     with tf.GradientTape() as tape:
       real_logits = self.discriminator(real, training=True)["logits"]
       fake_logits = self.discriminator(tf.stop_gradient(fake), training=True)["logits"]
       d_history = self._history_penalty(self.discriminator, "d")
-      d_loss = standard.discriminator_loss(real_logits, fake_logits, self.label_smoothing) + d_history
+      d_loss = losses.dcgan_discriminator_loss(real_logits, fake_logits, self.label_smoothing) + d_history
     d_norm = self.apply_gradients(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
 
     if not self.reuse_fake:  # a fresh z and G pass for G's update
       g_tape = tf.GradientTape()
       with g_tape:
-        fake = self.generator(self.latents(batch, salt=1), training=True)
+        fake = self.generator(self.latents(batch, "z_g"), training=True)
     with g_tape:  # D has been updated: G's loss sees the new D, as in alternating updates
       g_history = self._history_penalty(self.generator, "g")
       g_loss = self.generator_loss(real, fake) + g_history
@@ -105,7 +105,7 @@ class DCGAN(GANModel):
     """Non-saturating loss, or feature matching against the real batch (float32 scalar)."""
     fake_out = self.discriminator(fake, training=True)
     if self.feature_matching_layer is None:
-      return standard.non_saturating_generator_loss(fake_out["logits"])
+      return losses.dcgan_generator_loss(fake_out["logits"])
     real_features = self.discriminator(real, training=True)["features"][self.feature_matching_layer]
     return improved.feature_matching_loss(real_features, fake_out["features"][self.feature_matching_layer],
                                           self.feature_matching_distance)
@@ -136,7 +136,8 @@ def _feature_matching_layer(config, n_features: int) -> Optional[int]:
   return layer
 
 
-def build(config, channels: int, loss_scaling: bool) -> DCGAN:
+def build(experiment, loss_scaling: bool) -> DCGAN:
+  config, channels = experiment.config, experiment.data.channels
   n_blocks = nets.check_resolution(config.resolution)
   if config.feature_matching_distance not in improved.FEATURE_MATCHING_DISTANCES:
     allowed, got = ", ".join(improved.FEATURE_MATCHING_DISTANCES), config.feature_matching_distance

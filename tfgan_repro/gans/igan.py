@@ -33,19 +33,14 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tfgan_repro.data import pipeline
+from tfgan_repro import schedules
+from tfgan_repro.gans import StepLayout
 from tfgan_repro.gans.base import GANModel
 from tfgan_repro.losses import igan as igan_losses
-from tfgan_repro.losses import penalties, schedules
+from tfgan_repro.losses import penalties
 from tfgan_repro.networks import igan as nets
 
-_Z, _REAL_NOISE, _FAKE_NOISE, _EPS = range(4)
-MAX_CRITIC_STEPS, MAX_CLASSES = 9, 25  # keeps every salt of a step below the base class's 1009 per step
 GP_BN_MODES = ("batch", "inference")
-
-
-def _salt(kind: int, i: int, c: int = 0) -> int:
-  return kind * 250 + i * 25 + c
 
 
 class IGAN(GANModel):
@@ -55,10 +50,10 @@ class IGAN(GANModel):
                gp_weight: float = 5.0, real_target: float = 0.9, fake_target: float = 0.1,
                d_input_noise: float = 0.1, labelled: bool = True, gp_bn_mode: str = "batch",
                branch_names: Sequence[str] = (), **kwargs):
-    if not 1 <= n_critic <= MAX_CRITIC_STEPS:
-      raise ValueError(f"n_critic must be 1..{MAX_CRITIC_STEPS} (seed 001: 3 to 5); got {n_critic}.")
-    if not 1 <= len(discriminators) <= MAX_CLASSES:
-      raise ValueError(f"IGAN takes 1..{MAX_CLASSES} discriminators (one per class); got {len(discriminators)}.")
+    if n_critic < 1:
+      raise ValueError(f"n_critic must be a positive integer (seed 001: 3 to 5); got {n_critic}.")
+    if not discriminators:
+      raise ValueError("IGAN needs one discriminator per class; got none.")
     if gp_bn_mode not in GP_BN_MODES:
       raise ValueError(f"gp_bn_mode must be one of {', '.join(GP_BN_MODES)}; got {gp_bn_mode!r}.")
     super().__init__(generator, discriminators[0], **kwargs)
@@ -89,27 +84,26 @@ class IGAN(GANModel):
     self.d_optimizers = [self.d_optimizer] + rest
 
   def checkpoint_items(self) -> Dict[str, object]:
-    items = super().checkpoint_items()
-    del items["discriminator"], items["d_optimizer"]  # saved below under per-class names
-    for c, (disc, opt) in enumerate(zip(self.discriminators, self.d_optimizers)):
-      items[f"discriminator_{c}"], items[f"d_optimizer_{c}"] = disc, opt
+    items = super().checkpoint_items()  # the networks under their names: discriminator_0, ...
+    del items["d_optimizer"]  # saved below under per-class names
+    items.update({f"d_optimizer_{c}": opt for c, opt in enumerate(self.d_optimizers)})
     return items
 
   def optimizers_by_name(self):
     return {"g": self.g_optimizer, **{f"d{c}": o for c, o in enumerate(self.d_optimizers)}}
 
-  def networks(self) -> List[keras.Model]:
-    return [self.generator, *self.discriminators]
+  def networks(self) -> Dict[str, keras.Model]:
+    return {"generator": self.generator, **{f"discriminator_{c}": d for c, d in enumerate(self.discriminators)}}
 
   # --- train_step and its pieces ------------------------------------------------------------------
   def _fakes(self, z, training=True) -> List[tf.Tensor]:
     out = self.generator(z, training=training)
     return list(out) if isinstance(out, (list, tuple)) else [out]
 
-  def _noisy(self, images, salt: int):
-    """images + N(0, d_input_noise^2) per pixel (seed 001 §2.2.4 (2)), float32."""
+  def _noisy(self, images, stream: str, *indices):
+    """images + N(0, d_input_noise^2) per pixel (seed 001 §2.2.4 (2)), float32; the noise from stream `stream`."""
     images = tf.cast(images, tf.float32)
-    return images + self.d_input_noise * self.normal([tf.shape(images)[0], *images.shape[1:]], salt)
+    return images + self.d_input_noise * self.normal([tf.shape(images)[0], *images.shape[1:]], stream, *indices)
 
   def _score(self, disc, images, training=True):
     return tf.cast(disc(images, training=training), tf.float32)  # (B, 1)
@@ -138,11 +132,11 @@ class IGAN(GANModel):
     Returns {name: (K,)} of d_loss, gp, d_real, d_fake, d_grad_norm.
     """
     batch = tf.shape(real)[1]
-    fakes = self._fakes(self.latents(batch, salt=_salt(_Z, i)))  # outside the tapes: D steps leave G alone
+    fakes = self._fakes(self.latents(batch, "z_d", i))  # outside the tapes: D steps leave G alone
     out = {k: [] for k in ("d_loss", "gp", "d_real", "d_fake", "d_grad_norm")}
     for c, (disc, opt) in enumerate(zip(self.discriminators, self.d_optimizers)):
-      x, f = self._noisy(real[c], _salt(_REAL_NOISE, i, c)), self._noisy(fakes[c], _salt(_FAKE_NOISE, i, c))
-      eps = self.uniform([batch, 1, 1, 1], _salt(_EPS, i, c))  # per-sample U(0, 1)
+      x, f = self._noisy(real[c], "d_noise_real", i, c), self._noisy(fakes[c], "d_noise_fake", i, c)
+      eps = self.uniform([batch, 1, 1, 1], "gp_eps", i, c)  # per-sample U(0, 1)
       with tf.GradientTape() as tape:
         real_s, fake_s = self._score(disc, x), self._score(disc, f)  # separate calls: BN never mixes them
         gp = self._penalty(disc, x, f, eps)
@@ -157,10 +151,10 @@ class IGAN(GANModel):
     real = self._real_batches(data["images"])  # (K, n_critic, B, H, W, C)
     critic = [self._critic_step(real[:, i], tf.constant(i, tf.int64)) for i in range(self.n_critic)]
     with tf.GradientTape() as tape:
-      fakes = self._fakes(self.latents(tf.shape(real)[2], salt=_salt(_Z, self.n_critic)))
+      fakes = self._fakes(self.latents(tf.shape(real)[2], "z_g"))
       # Sum over classes: each branch gets the gradient a one-class IGAN would give it.
       g_loss = tf.add_n([igan_losses.igan_generator_loss(
-          self._score(d, self._noisy(f, _salt(_FAKE_NOISE, self.n_critic, c))), self.real_target)
+          self._score(d, self._noisy(f, "g_noise_fake", c)), self.real_target)
           for c, (d, f) in enumerate(zip(self.discriminators, fakes))])
     g_norm = self.apply_gradients(self.g_optimizer, tape, g_loss, self.generator.trainable_variables)
     values = {k: tf.reduce_mean(tf.stack([step[k] for step in critic])) for k in critic[0]}
@@ -189,13 +183,12 @@ class IGAN(GANModel):
     return np.concatenate([np.concatenate(p)[:k] for p, k in zip(per_class, counts)])
 
 
-def branch_names_of(config, k: int) -> tuple:
+def branch_names_of(config, k: int, classes: tuple) -> tuple:
   """Labels of the K branches: the class each learns (its --classes id and the data set's name for it), or
   just the branch number on unlabelled data, where every branch learns the whole data set."""
   from tfgan_repro.data.class_names import class_names
   if k == 1:
     return ()
-  classes = pipeline.parse_classes(config.classes) or []
   if not classes:
     return tuple(f"branch {c}" for c in range(k))
   names = class_names(config.dataset, config.get("data_dir", "") or "")
@@ -217,9 +210,8 @@ def _moving_statistics_kept(network):
     v.assign(value)
 
 
-def num_classes_of(config) -> int:
-  """K from the model name, --classes and --num_branches; ValueError on a contradiction."""
-  classes = pipeline.parse_classes(config.classes) or []
+def num_classes_of(config, classes: tuple) -> int:
+  """K from the model name, the parsed --classes and --num_branches; ValueError on a contradiction."""
   if config.model == "igan":
     return 1
   k = len(classes) or config.num_branches
@@ -235,13 +227,15 @@ def num_classes_of(config) -> int:
   return k
 
 
-def build(config, channels: int, loss_scaling: bool) -> IGAN:
+def build(experiment, loss_scaling: bool) -> IGAN:
+  config, channels = experiment.config, experiment.data.channels
   if config.model not in ("igan", "igan_v2", "igan_vn"):
     raise ValueError(f"tfgan_repro.gans.igan builds igan, igan_v2 and igan_vn, not {config.model!r}.")
   if config.resolution != nets.RESOLUTION:
     raise ValueError(f"IGAN makes 96x96 images (seed 001 §2.1: data pre-processed to 96x96); "
                      f"got --resolution={config.resolution}. Use --resolution=96.")
-  k = num_classes_of(config)
+  classes = experiment.data.classes
+  k = num_classes_of(config, classes)
   kw = dict(leaky_slope=config.leaky_slope, sync_bn=config.sync_batchnorm)
   # Run directories written before these two fields existed get the presets' values (configs/igan_base.py).
   dropout_at_inference, gp_bn_mode = config.get("g_dropout_at_inference", True), config.get("gp_bn_mode", "batch")
@@ -251,8 +245,8 @@ def build(config, channels: int, loss_scaling: bool) -> IGAN:
   ds = [nets.discriminator(channels, config.d_width, name=f"discriminator_{c}", **kw) for c in range(k)]
   model = IGAN(g, ds, n_critic=config.n_critic, gp_weight=config.gp_weight, real_target=config.real_target,
                fake_target=config.fake_target, d_input_noise=config.d_input_noise,
-               labelled=bool(pipeline.parse_classes(config.classes)), gp_bn_mode=gp_bn_mode,
-               branch_names=branch_names_of(config, k),
+               labelled=bool(classes), gp_bn_mode=gp_bn_mode,
+               branch_names=branch_names_of(config, k, classes),
                latent_dim=config.z_dim, latent_distribution=config.z_distribution, seed=config.seed)
   d_lr = schedules.DecayToFloor(config.d_end_lr, config.d_init_set, config.lr_gamma, config.lr_decay_steps,
                                 updates_per_step=config.n_critic)
@@ -260,3 +254,11 @@ def build(config, channels: int, loss_scaling: bool) -> IGAN:
   model.compile(g_optimizer=adam(d_lr.scaled(config.g_lr_ratio)), d_optimizers=[adam(d_lr) for _ in range(k)],
                 loss_scaling=loss_scaling)
   return model
+
+
+def step_layout(config, classes: tuple) -> StepLayout:
+  """n_critic real batches per step for each of the K discriminators: class-major K x (n_critic * B) images
+  with --classes on labelled data (discriminator c sees class c), else n_critic * K batches of the one data set."""
+  k = num_classes_of(config, classes)
+  class_major = bool(classes) and k > 1
+  return StepLayout(config.n_critic * (1 if class_major else k), class_major)

@@ -7,19 +7,19 @@ eps ~ U(0, 1) per sample, lambda = 10; G loss -D(G(z)). The critic has no batch 
 import keras
 import tensorflow as tf
 
+from tfgan_repro.gans import StepLayout
 from tfgan_repro.gans.base import GANModel
 from tfgan_repro.losses import penalties
+from tfgan_repro.losses import wgan_gp as losses
 from tfgan_repro.networks import wgan as nets
-
-_Z, _EPS = 0, 500  # salt offsets: z of critic step i is salt i, G's z is salt n_critic, eps of step i is 500 + i
 
 
 class WGANGP(GANModel):
   tracker_names = ("d_loss", "g_loss", "wasserstein", "gp", "d_grad_norm", "g_grad_norm")
 
   def __init__(self, generator, critic, *, n_critic: int = 5, gp_weight: float = 10.0, **kwargs):
-    if not 1 <= n_critic < _EPS:
-      raise ValueError(f"n_critic must be a positive integer below {_EPS} (Gulrajani et al.: 5); got {n_critic}.")
+    if n_critic < 1:
+      raise ValueError(f"n_critic must be a positive integer (Gulrajani et al.: 5); got {n_critic}.")
     super().__init__(generator, critic, **kwargs)
     self.n_critic, self.gp_weight = n_critic, gp_weight
     self.batches_per_step = n_critic
@@ -31,24 +31,26 @@ class WGANGP(GANModel):
     critic = lambda x: tf.cast(self.discriminator(x, training=True), tf.float32)  # (B, 1)
     d_losses, gps, w_dists, d_norms = [], [], [], []
     for i in range(self.n_critic):
-      fake = self.generator(self.latents(batch, salt=_Z + i), training=True)
-      eps = self.uniform([batch, 1, 1, 1], salt=_EPS + i)
+      fake = self.generator(self.latents(batch, "z_d", i), training=True)
+      eps = self.uniform([batch, 1, 1, 1], "gp_eps", i)
       with tf.GradientTape() as tape:
-        w_dist = tf.reduce_mean(critic(real[i])) - tf.reduce_mean(critic(fake))  # estimate of W(P_r, P_g)
+        real_scores, fake_scores = critic(real[i]), critic(fake)
+        w_dist = losses.wasserstein_estimate(real_scores, fake_scores)
         gp = penalties.wasserstein_gradient_penalty(critic, real[i], fake, eps)
-        d_loss = -w_dist + self.gp_weight * gp
+        d_loss = losses.wgan_gp_critic_loss(real_scores, fake_scores, gp, self.gp_weight)
       norm = self.apply_gradients(self.d_optimizer, tape, d_loss, self.discriminator.trainable_variables)
       for values, v in zip((d_losses, gps, w_dists, d_norms), (d_loss, gp, w_dist, norm)):
         values.append(v)
     with tf.GradientTape() as tape:
-      g_loss = -tf.reduce_mean(critic(self.generator(self.latents(batch, salt=_Z + self.n_critic), training=True)))
+      g_loss = losses.wgan_generator_loss(critic(self.generator(self.latents(batch, "z_g"), training=True)))
     g_norm = self.apply_gradients(self.g_optimizer, tape, g_loss, self.generator.trainable_variables)
     mean = lambda v: tf.reduce_mean(tf.stack(v))
     return self.finish_step({"d_loss": mean(d_losses), "g_loss": g_loss, "wasserstein": mean(w_dists),
                              "gp": mean(gps), "d_grad_norm": mean(d_norms), "g_grad_norm": g_norm})
 
 
-def build(config, channels: int, loss_scaling: bool) -> WGANGP:
+def build(experiment, loss_scaling: bool) -> WGANGP:
+  config, channels = experiment.config, experiment.data.channels
   g = nets.generator(config.resolution, channels, config.z_dim, config.g_width, sync_bn=config.sync_batchnorm)
   d = nets.critic(config.resolution, channels, config.d_width, leaky_slope=config.leaky_slope)
   model = WGANGP(g, d, n_critic=config.n_critic, gp_weight=config.gp_weight, latent_dim=config.z_dim,
@@ -56,3 +58,7 @@ def build(config, channels: int, loss_scaling: bool) -> WGANGP:
   adam = lambda lr: keras.optimizers.Adam(lr, beta_1=config.beta1, beta_2=config.beta2)
   model.compile(g_optimizer=adam(config.g_lr), d_optimizer=adam(config.d_lr), loss_scaling=loss_scaling)
   return model
+
+
+def step_layout(config, classes: tuple) -> StepLayout:
+  return StepLayout(config.n_critic)  # a real batch per critic update

@@ -5,7 +5,7 @@ import tensorflow as tf
 ETAS = (1, 2)  # seed 000 §2: eta in {1, 2}
 
 
-def autoencoder_loss(images, reconstructions, eta: int = 1):
+def began_autoencoder_loss(images, reconstructions, eta: int = 1):
   """L(v) = mean |v - D(v)|^eta over (B, H, W, C); eta 1 (L1, seed 002) or 2. -> scalar float32."""
   if eta not in ETAS:
     raise ValueError(f"eta (the pixel-loss norm) must be 1 or 2, got {eta!r}.")
@@ -13,22 +13,22 @@ def autoencoder_loss(images, reconstructions, eta: int = 1):
   return tf.reduce_mean(diff if eta == 1 else tf.square(diff))
 
 
-def discriminator_loss(real_loss, fake_loss, k):
+def began_discriminator_loss(real_loss, fake_loss, k_t):
   """L_D = L(x) - k_t * L(G(z_D)) (seed 000 Eq. 6)."""
-  return real_loss - tf.cast(k, tf.float32) * fake_loss
+  return real_loss - tf.cast(k_t, tf.float32) * fake_loss
 
 
-def generator_loss(fake_loss):
+def began_generator_loss(fake_loss):
   """L_G = L(G(z_G)) (seed 000 Eq. 6): G wants its images auto-encoded well."""
   return fake_loss
 
 
-def k_update(k, real_loss, fake_loss, gamma: float, lambda_k: float):
+def began_k_update(k_t, real_loss, fake_loss, gamma: float, lambda_k: float):
   """k_{t+1} = clip(k_t + lambda_k * (gamma * L(x) - L(G(z_G))), 0, 1) (seed 000 Eq. 6; SPEC §1)."""
-  k = tf.cast(k, tf.float32)
-  return tf.clip_by_value(k + lambda_k * (gamma * real_loss - fake_loss), 0.0, 1.0)
+  k_t = tf.cast(k_t, tf.float32)
+  return tf.clip_by_value(k_t + lambda_k * (gamma * real_loss - fake_loss), 0.0, 1.0)
 
 
-def convergence_measure(real_loss, fake_loss, gamma: float):
+def began_convergence_measure(real_loss, fake_loss, gamma: float):
   """M_global = L(x) + |gamma * L(x) - L(G(z_G))| (seed 000 Eq. 7); lower is better."""
   return real_loss + tf.abs(gamma * real_loss - fake_loss)

@@ -1,7 +1,7 @@
 """Losses and penalties of the Improved Techniques for Training GANs (Salimans et al. 2016; SPEC §5).
 
 Pure functions of tensors, float32 results. One-sided label smoothing (§3.4) is the `real_target` argument of
-`losses.standard.discriminator_loss`.
+`losses.dcgan.dcgan_discriminator_loss`.
 """
 from typing import Sequence
 

@@ -2,9 +2,11 @@
 
 Two halves, tested separately:
 - features -> score (NumPy/SciPy only): `fid` (TTUR), `inception_score` (Salimans / TF-GAN), `kid`
-  (Binkowski et al. 2018);
+  (Binkowski et al. 2018), `coverage` (improved precision/recall, Kynkaanniemi et al. 2019; density/coverage,
+  Naeem et al. 2020), `class_histogram` (class_kl), `coverage_scores` (those per generator branch);
 - images -> features: `features` (ttur_graph, keras_inception, classifier), plus real-data statistics
-  (`stats`, cached .npz), provenance records (`provenance`), checkpoint/npz evaluation (`evaluation`),
+  (`stats`, cached .npz), provenance records (`provenance`), scores from features and two .npz files (`evaluation`; a
+  checkpoint: `tfgan_repro.evaluation`, which restores it with the trainer),
   two image folders (`folders.evaluate_folders`), a terminal table of records (`score_table`) and the training
   callback (`callback.FIDCallback`).
 Only --network=ttur_graph gives numbers comparable with published FIDs; every record says which it is.

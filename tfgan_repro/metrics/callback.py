@@ -11,7 +11,7 @@ from typing import Sequence
 import keras
 import tensorflow as tf
 
-from tfgan_repro.metrics import provenance
+from tfgan_repro.metrics import coverage_scores, provenance
 from tfgan_repro.metrics.features import FeatureNetwork, compute_features
 from tfgan_repro.metrics.fid import feature_statistics, frechet_distance
 from tfgan_repro.metrics.inception_score import inception_score
@@ -26,7 +26,7 @@ class FIDCallback(keras.callbacks.Callback):
     feature_extractor: a FeatureNetwork (see tfgan_repro.metrics.features).
     reference_stats: real-data `Stats` (tfgan_repro.metrics.stats) or a (mu, sigma) pair.
     log_dir: TensorBoard directory; jsonl_path: where provenance records go ("" for none).
-    metrics: any of "fid", "is".
+    metrics: any of "fid", "is" and `coverage_scores.METRICS` (precision, recall, density, coverage, class_kl).
   """
 
   def __init__(self, every_steps: int, num_samples: int, feature_extractor: FeatureNetwork, reference_stats,
@@ -39,9 +39,10 @@ class FIDCallback(keras.callbacks.Callback):
     if not isinstance(reference_stats, Stats):
       mu, sigma = reference_stats
       reference_stats = Stats(mu, sigma, 0, {})
-    bad = [m for m in metrics if m not in ("fid", "is")]
+    bad = [m for m in metrics if m not in ("fid", "is") + coverage_scores.METRICS]
     if bad:
-      raise ValueError(f"FIDCallback metrics are 'fid' and 'is'; got {bad}.")
+      raise ValueError(f"FIDCallback metrics are fid, is, {', '.join(coverage_scores.METRICS)}; got {bad}.")
+    coverage_scores.check_reference(metrics, reference_stats)
     self.every_steps, self.num_samples = int(every_steps), int(num_samples)
     self.network, self.reference = feature_extractor, reference_stats
     self.log_dir, self.jsonl_path, self.seed = log_dir, jsonl_path, seed
@@ -50,8 +51,16 @@ class FIDCallback(keras.callbacks.Callback):
     self._last_step = None
     self.history = []  # (step, {metric: value}) of every evaluation
 
+  def on_train_begin(self, logs=None):
+    # The step from the batch index, as training/callbacks.py's StepCallback (metrics/ does not import the
+    # trainer): reading model.step every batch would be a host sync per step (issue 13).
+    self._first = int(self.model.step.numpy())
+    steps = (self.params or {}).get("steps")
+    self._end = self._first + steps if steps else None
+
   def on_train_batch_end(self, batch, logs=None):
-    step = int(self.model.step.numpy())
+    step = self._first + int(batch) + 1
+    step = min(step, self._end) if self._end is not None else step
     if step > 0 and step % self.every_steps == 0 and step != self._last_step:
       self._last_step = step
       self.evaluate(step)
@@ -79,25 +88,36 @@ class FIDCallback(keras.callbacks.Callback):
             n_real=(self.reference.n or None) if metric == "fid" else None, n_fake=len(feats),
             checkpoint_step=step, sample_seed=self.seed, source="training callback", **self.context))
     result = {metric: value for metric, (value, _) in values.items()}
+    names = tuple(getattr(self.model, "branch_names", ()) or ())  # IGAN_v2/VN: also one score per branch
+    for score in coverage_scores.scores(self.metrics_to_log, feats, logits, self.reference, branch_names=names,
+                                        branches=coverage_scores.branch_ids([len(feats)], len(names))):
+      key = score["metric"] + ("" if score.get("branch") is None else f"_branch{score['branch']}")
+      result[key] = score["value"]
+      with self._writer.as_default():
+        tf.summary.scalar(f"metrics/{key}_{self.network.name}", score["value"], step=step)
+      if self.jsonl_path:
+        provenance.append_jsonl(self.jsonl_path, provenance.make_record(
+            **score, network=self.network.describe(), quantized_uint8=self.quantize, checkpoint_step=step,
+            sample_seed=self.seed, source="training callback", **self.context))
+    self._writer.flush()
     self.history.append((step, result))
     return result
 
 
-def make_fid_callback(config, *, network: FeatureNetwork, every_steps: int, num_samples: int, log_dir: str,
+def make_fid_callback(experiment, *, network: FeatureNetwork, every_steps: int, num_samples: int, log_dir: str,
                       jsonl_path: str = "", num_real: int = 10_000, stats_dir: str = "",
-                      metrics: Sequence[str] = ("fid",)) -> FIDCallback:
-  """Builds the callback for a run config (fields dataset, split, resolution, channels, data_dir, seed).
+                      metrics: Sequence[str] = ("fid",), source=None) -> FIDCallback:
+  """Builds the callback for a run: `experiment.data` (a `tfgan_repro.data.DataSpec`) names the real images,
+  `experiment.seed` the fixed latents. Anything with those two attributes will do (metrics/ never imports
+  the trainer). `source`: the run's opened data, read again if the real statistics must be computed.
 
   Real statistics come from (or go to) the stats cache, so every run of a preset shares them; a run trained on
   `classes` is scored against those classes only.
   """
   from tfgan_repro.metrics.stats import reference_stats
-  get = (lambda k, d=None: config.get(k, d)) if isinstance(config, dict) else (
-      lambda k, d=None: getattr(config, k, d))
-  reference, path = reference_stats(
-      network, get("dataset"), split=get("split", "train") or "train", resolution=int(get("resolution", 32)),
-      channels=int(get("channels", 0) or 0), data_dir=get("data_dir", "") or "", num_images=num_real,
-      cache_dir=stats_dir, progress=False, classes=get("classes", "") or None)
-  return FIDCallback(every_steps, num_samples, network, reference, log_dir, jsonl_path,
-                     seed=int(get("seed", 0) or 0), metrics=metrics,
-                     context={"dataset": get("dataset"), "split": reference.meta.get("split"), "reference": path})
+  spec = experiment.data
+  reference, path = reference_stats(network, spec, num_images=num_real, cache_dir=stats_dir, progress=False,
+                                    need_labels=any(m in coverage_scores.METRICS for m in metrics), source=source)
+  return FIDCallback(every_steps, num_samples, network, reference, log_dir, jsonl_path, seed=experiment.seed,
+                     metrics=metrics, context={"dataset": spec.dataset, "split": reference.meta.get("split"),
+                                               "reference": path})

@@ -65,9 +65,9 @@ def evaluate_folders(folder_a: str, folder_b: str, *, network: str = "classifier
   for folder in (folder_a, folder_b):
     feats.append(compute_features(net, folder_batches(folder, net.default_batch_size), quantize=quantize,
                                   progress=progress, desc=os.path.basename(folder.rstrip("/")))[:2])
-  reference = stats_lib.from_features(feats[0][0], net.describe())
-  records = [provenance.make_record(**score, network=net.describe(), quantized_uint8=quantize,
-                                    n_fake=len(feats[1][0]), dataset=dataset or None,
+  reference = stats_lib.from_features(feats[0][0], net.describe(), logits=feats[0][1])  # logits: for class_kl
+  records = [provenance.make_record(**{"n_fake": len(feats[1][0]), **score}, network=net.describe(),
+                                    quantized_uint8=quantize, dataset=dataset or None,
                                     reference=os.path.abspath(folder_a), samples=os.path.abspath(folder_b))
              for score in score_features(metrics, feats[1][0], feats[1][1], reference, seed, kid_subsets)]
   for r in records if scores_path else ():

@@ -38,7 +38,27 @@ def _row(record: dict) -> tuple:
   n_real, n_fake = (record.get(k) for k in ("n_real", "n_fake"))
   counts = f"{n_real if n_real else '-':>6} / {n_fake if n_fake else '-'}"
   value = format_value(record["value"], record.get("std"))
-  return (record["metric"].upper(), value, counts, record.get("network") or "?", _comparable(record))
+  metric = record["metric"].upper() + (f" [{record['branch_name']}]" if record.get("branch_name") else "")
+  return (metric, value, counts, record.get("network") or "?", _comparable(record))
+
+
+def class_notes(records: list) -> list:
+  """One line per class_kl record: the rarest and commonest classes of all samples, the top class of a branch."""
+  lines = []
+  for r in records:
+    hist, real = r.get("class_histogram"), r.get("reference_class_histogram")
+    if r["metric"] != "class_kl" or not hist:
+      continue
+    order = sorted(range(len(hist)), key=hist.__getitem__)
+    if r.get("branch_name"):
+      lines.append(f"classes of {r['branch_name']}: {hist[order[-1]]:.1%} class {order[-1]}.")
+    else:
+      # The data's classes, not the classifier's confusions (a --classes=0,7 reference puts ~1% on class 2).
+      kept = [c for c in order if real and real[c] >= 0.2 * max(real)] or order
+      lines.append(f"classes of the samples (classifier labels): rarest {kept[0]} at {hist[kept[0]]:.1%}"
+                   + (f" (real {real[kept[0]]:.1%})" if real else "")
+                   + f", commonest {order[-1]} at {hist[order[-1]]:.1%}.")
+  return lines
 
 
 def format_table(records: list) -> str:
@@ -49,6 +69,7 @@ def format_table(records: list) -> str:
   widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
   lines = [_title(records[0])] if _title(records[0]) else []
   lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+  lines += class_notes(records)
   kid = next((r for r in records if r["metric"] == "kid"), None)
   if kid and kid.get("kid_subset_size") and kid["kid_subset_size"] < 1000:
     lines.append(f"KID: std over {kid.get('kid_subsets', '?')} subsets of {kid['kid_subset_size']} "

@@ -19,7 +19,7 @@ from keras import layers
 
 from tfgan_repro.networks import dcgan as dcgan_nets
 
-# Key of the reference-batch draw; distinct from `GANModel.fixed_latents` (sample grids) and the step salts.
+# Key of the reference-batch draw; distinct from `GANModel.fixed_latents` (sample grids) and the steps' named streams.
 _REFERENCE_SALT = 3_0035
 
 

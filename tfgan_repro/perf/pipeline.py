@@ -52,7 +52,7 @@ def measure_sources(directory: str, npz_path: str, resolution: int, batch: int, 
     except (data.DataNotFoundError, ValueError):
       pass  # not installed here: the table says so by leaving the row out
   folder = image_folder(directory)
-  cases.append(("image folder (256 PNG, 64x64 RGB, decoded per batch)", "folder", folder))
+  cases.append(("image folder (256 PNG, 64x64 RGB, framed once into memory)", "folder", folder))
   cases.append((f".npz ({os.path.basename(npz_path)})", "folder", npz_path))
   return [_measure(label, name, path, resolution, batch, steps=steps, repeats=repeats, warmup=warmup)
           for label, name, path in cases]

@@ -10,7 +10,7 @@ CLOCKS = (("wall", "wall clock"), ("cpu", "CPU time of this process"))
 
 
 def _pct(x: float) -> str:
-  return f"{100 * x:.0f}%"
+  return f"{100 * x:.0f}%" if 100 * x >= 10 else f"{100 * x:.2g}%"  # small models: 0.45%, not 0%
 
 
 def _fmt(x: float) -> str:

@@ -5,7 +5,7 @@ r"""Compact, committable records of run directories, so `results/` can be regene
 
 A run directory holds checkpoints (megabytes each) and TensorBoard event files with images; the report needs
 neither. The record of a run keeps what the report reads, nothing else:
-  config.json, run_info.jsonl, scores.jsonl   copied unchanged
+  config.json, run_info.jsonl, scores.jsonl   copied, with absolute paths made relative (`portable`)
   scalars.json                                the TensorBoard scalars, {tag: [[step, value], ...]}
   archive.json                                the newest checkpoint's step and where the record came from
   samples/                                    for the first seed of each group (the one the report shows): the
@@ -29,21 +29,26 @@ SCALARS_FILE = "scalars.json"
 COPIED = ("config.json", "run_info.jsonl", "scores.jsonl")
 
 
-def interpolation_png(run_path: str, out_path: str) -> str:
-  """A latent interpolation strip of the run's newest checkpoint (tfgan_repro.sample's paths): 4 rows of 8,
-  2 rows at 64x64 and above (large noisy images compress badly and the files are committed)."""
-  from tfgan_repro import sample
-  from tfgan_repro.training import images as image_lib
-  from tfgan_repro.training.restore import load_model
-  model, config, _ = load_model(run_path)
-  rows = 2 if int(config.get("resolution", 32)) >= 64 else 4
-  image_lib.save_png(image_lib.grid(sample.interpolation_images(model, rows=rows, steps=8, seed=0), columns=8),
-                     out_path)
-  return out_path
+def interpolation_png(run: collect.Run, out_path: str) -> str:
+  """A latent interpolation strip of the run's newest checkpoint (`tfgan_repro.sampling`): 4 rows of 8, 2 rows
+  at 64x64 and above (large noisy images compress badly and the files are committed)."""
+  from tfgan_repro import sampling
+  rows = 2 if int(run.config.get("resolution", 32)) >= 64 else 4
+  return sampling.interpolation_png(run.path, out_path, rows=rows, steps=8, seed=0)
 
 
-def archive_run(run: collect.Run, out_dir: str, with_samples: bool) -> str:
-  """Writes the record of `run` to out_dir/<run directory name>/ and returns that path."""
+def portable(text: str, repo: str) -> str:
+  """`text` with this machine's absolute paths made portable: paths in the repository become relative to it,
+  paths in the home directory start with `~/` (committed records name no machine's directories)."""
+  prefixes = {os.path.abspath(repo) + os.sep: "", os.path.expanduser("~") + os.sep: "~" + os.sep}
+  for prefix in sorted(prefixes, key=len, reverse=True):  # the longer first: a repository inside home
+    text = text.replace('"' + prefix, '"' + prefixes[prefix])
+  return text
+
+
+def archive_run(run: collect.Run, out_dir: str, with_samples: bool, repo: str = ".") -> str:
+  """Writes the record of `run` to out_dir/<run directory name>/ and returns that path. Absolute paths in
+  the copied records are made portable (`portable`), relative to `repo` (the repository's top directory)."""
   dest = os.path.join(out_dir, os.path.basename(os.path.normpath(run.path)))
   if os.path.realpath(dest) == os.path.realpath(run.path):
     raise ValueError(f"{run.path} is already a record in {out_dir}.")
@@ -53,11 +58,13 @@ def archive_run(run: collect.Run, out_dir: str, with_samples: bool) -> str:
   for name in COPIED:
     src = os.path.join(run.path, name)
     if os.path.isfile(src):
-      shutil.copyfile(src, os.path.join(dest, name))
+      with open(src) as f, open(os.path.join(dest, name), "w") as out:
+        out.write(portable(f.read(), repo))
   with open(os.path.join(dest, SCALARS_FILE), "w") as f:
     json.dump({tag: [[s, v] for s, v in points] for tag, points in run.scalars.items()}, f, sort_keys=True)
   with open(os.path.join(dest, ARCHIVE_FILE), "w") as f:
-    json.dump({"checkpoint_step": run.step, "source": os.path.abspath(run.path)}, f, sort_keys=True, indent=1)
+    source = portable(json.dumps(os.path.abspath(run.path)), repo)
+    json.dump({"checkpoint_step": run.step, "source": json.loads(source)}, f, sort_keys=True, indent=1)
   if with_samples:
     os.makedirs(os.path.join(dest, "samples"))
     for name in ("samples", "reconstructions"):
@@ -66,7 +73,7 @@ def archive_run(run: collect.Run, out_dir: str, with_samples: bool) -> str:
         shutil.copyfile(newest, os.path.join(dest, "samples", os.path.basename(newest)))
     if run.step is not None and os.path.isdir(os.path.join(run.path, "ckpt")):
       try:
-        interpolation_png(run.path, os.path.join(dest, "samples", f"interpolation_{run.step:07d}.png"))
+        interpolation_png(run, os.path.join(dest, "samples", f"interpolation_{run.step:07d}.png"))
       except Exception as e:  # noqa: BLE001 -- an unloadable checkpoint costs the strip, not the record
         print(f"archive: warning: no interpolation for {run.path}: {type(e).__name__}: {e}", file=sys.stderr)
   return dest

@@ -1,5 +1,7 @@
 """Figures of collected runs (matplotlib, Agg backend, PNG), written so equal inputs give equal bytes.
 
+`make_figures` draws every figure of the report into results/figures/, in a fixed order, and indexes them
+(`FigureSet`); a record's own images (results/runs/*/samples/) are linked instead of copied. The pieces:
 - `losses`: every `train/*loss*` and `train/l_*` tag of a group, seed mean with a min-max band;
 - `began_dynamics`: k_t and M_global (tags `train/k_t`, `train/m_global`) for BEGAN groups;
 - `metric_curves`: one metric (FID, IS, ...) over training steps, every group of a data set overlaid
@@ -7,10 +9,12 @@
 - `gamma_comparison`: the newest sample grids of groups that differ only in gamma (seed 000 Fig. 4);
 - `copy_samples`: the newest training sample grid of a group's first seed, copied byte for byte.
 Each returns the written file name (relative to `out_dir`) or None when its inputs are missing.
+Interpolation strips a record does not keep are drawn from the run's checkpoint (`results.archive`).
 """
 import os
 import shutil
-from typing import List, Optional
+import sys
+from typing import Dict, List, NamedTuple, Optional
 
 import matplotlib
 
@@ -19,18 +23,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from tfgan_repro.results import collect  # noqa: E402
+from tfgan_repro.results.verdicts import not_paper  # noqa: E402
 
 PNG_METADATA = {"Software": None}  # no version stamp in the file: same inputs, same bytes
-
-
-def not_paper(network: str, metric: str) -> str:
-  """Why a `metric` computed on `network` is not a paper number ("" for the paper's network)."""
-  if network == "ttur_graph":
-    return ""
-  if network == "classifier":
-    return ("Frechet classifier distance: NOT the paper's Inception FID" if metric == "fid" else
-            f"classifier {metric.upper()}: NOT the paper's Inception {metric.upper()}")
-  return f"{network}: NOT comparable with published numbers"
 
 
 def _save(fig, out_dir: str, name: str) -> str:
@@ -152,3 +147,70 @@ def copy_samples(group: collect.Group, out_dir: str) -> Optional[str]:
   name = f"{group.slug}_samples.png"
   shutil.copyfile(path, os.path.join(out_dir, name))
   return name
+
+
+class FigureSet(NamedTuple):
+  title: str
+  names: List[str]     # file names in results/figures/
+  presets: tuple       # presets shown (pages show a set when it has one of their presets)
+
+
+def _inside(path: str, out_dir: str):
+  """`path` relative to `out_dir` when it lies below it (a committed record's image: link it, do not copy it)."""
+  rel = os.path.relpath(os.path.realpath(path), os.path.realpath(out_dir))
+  return None if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def _samples(group, fig_dir: str):
+  path = group.first.newest_sample()
+  return (_inside(path, os.path.dirname(fig_dir)) if path else None) or copy_samples(group, fig_dir)
+
+
+def _interpolation(group, fig_dir: str):
+  """The strip a record keeps (tfgan_repro.results.archive), else one drawn from the newest checkpoint."""
+  from tfgan_repro.results import archive
+  name = f"{group.slug}_interpolation.png"
+  kept = group.first.newest_sample("interpolation")
+  linked = _inside(kept, os.path.dirname(fig_dir)) if kept else None
+  if linked:
+    return linked
+  if kept:
+    shutil.copyfile(kept, os.path.join(fig_dir, name))
+  else:
+    archive.interpolation_png(group.first, os.path.join(fig_dir, name))
+  return name
+
+
+def make_figures(groups, fig_dir: str, interpolations: bool = True) -> List[FigureSet]:
+  """All figures, in a fixed order."""
+  if os.path.isdir(fig_dir):
+    shutil.rmtree(fig_dir)  # regenerate: no figure of a run that is gone may survive
+  os.makedirs(fig_dir)
+  index: List[FigureSet] = []
+  for g in groups:
+    names = [losses(g, fig_dir), _samples(g, fig_dir)]
+    if str(g.config.get("model", "")).startswith("began"):
+      names.append(began_dynamics(g, fig_dir))
+    if interpolations and (g.first.newest_sample("interpolation") or g.first.step is not None):
+      try:
+        names.append(_interpolation(g, fig_dir))
+      except Exception as e:  # noqa: BLE001 -- one unloadable checkpoint must not stop the whole report
+        print(f"report: warning: no interpolation for {g.first.path}: {type(e).__name__}: {e}", file=sys.stderr)
+    names = [n for n in names if n]
+    if names:
+      index.append(FigureSet(f"{g.label}, seed {g.first.seed}", names, (g.preset,)))
+  by_data: Dict[tuple, list] = {}
+  for g in groups:
+    by_data.setdefault((g.config.get("dataset", ""), g.config.get("resolution", 0)), []).append(g)
+  for (dataset, res), gs in sorted(by_data.items()):
+    for metric in ("fid", "is", "kid"):
+      for network in collect.curve_networks(gs, metric):
+        name = metric_curves(gs, metric, network, fig_dir, f"{metric}_curves_{dataset}{res}_{network}.png")
+        if name:
+          index.append(FigureSet(f"{metric.upper()} over training, {dataset} {res}x{res}, {network}", [name],
+                                 tuple(sorted({g.preset for g in gs}))))
+  for family in gamma_families(groups):
+    name = gamma_comparison(family, fig_dir)
+    if name:
+      index.append(FigureSet(f"gamma comparison, {family[0].label}", [name], (family[0].preset,)))
+  return index

@@ -2,11 +2,10 @@
 
 Per batch they read no variable and at most one log value (the guard's `nonfinite` flag): the step is
 counted from the batch index (`StepCallback`), and losses are read only when they are written, every
-`log_every` steps. With `steps_per_execution` = N Keras calls them every N steps; `loop.train` keeps N a
+`log_every` steps, or shown by the progress display (at most twice a second, see `progress`). With `steps_per_execution` = N Keras calls them every N steps; `loop.train` keeps N a
 divisor of every cadence and of the steps to train, so each cadence still falls on a batch end.
 """
 import signal
-import sys
 import time
 
 import keras
@@ -14,6 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_repro.training import images as image_lib
+from tfgan_repro.training import progress as progress_lib
 
 
 class StepCallback(keras.callbacks.Callback):
@@ -93,19 +93,38 @@ class TrainingGuard(StepCallback):
 
 
 class ScalarLogger(StepCallback):
-  """Every `every` steps: scalars (losses, diagnostics, learning rates, speed) to TensorBoard, a
-  progress line (or a progress bar on a terminal), then resets the loss trackers."""
+  """Every `every` steps: scalars (losses, diagnostics, learning rates, speed) to TensorBoard, then resets
+  the loss trackers. The chief also shows progress (`progress.Progress`): a bar on a terminal, plain lines
+  elsewhere, drawn by time as well as every `every` steps; logs are read only when something is drawn."""
 
-  def __init__(self, writer, every: int, total_steps: int, batch_size: int, chief: bool = True):
+  def __init__(self, writer, every: int, total_steps: int, batch_size: int, chief: bool = True, *,
+               tty=None, clock=time.perf_counter, columns=None):
     super().__init__()
     self.writer, self.every, self.total, self.batch_size, self.chief = writer, every, total_steps, batch_size, chief
-    self.bar = keras.utils.Progbar(total_steps, unit_name="step") if sys.stdout.isatty() and chief else None
+    self.clock = clock
+    self.progress = (progress_lib.Progress(total_steps, batch_size, tty=tty, clock=clock, columns=columns)
+                     if chief else None)
     self.speed = None
-    self._bar_time = 0.0
+
+  def describe(self) -> str:
+    return self.progress.describe(self.every) if self.progress else ""
+
+  @property
+  def elapsed(self) -> float:
+    """Seconds since `fit` started training (the first step's tracing included)."""
+    return self.clock() - self._begin
 
   def on_train_begin(self, logs=None):
     super().on_train_begin(logs)
-    self._t0, self._s0 = time.perf_counter(), self._first
+    self._t0, self._s0 = self.clock(), self._first
+    self._begin = self._t0
+    if self.progress:  # losses plus what the model asks to see (e.g. BEGAN's k_t, M_global)
+      self.progress.key_names = tuple(getattr(self.model, "progress_names", ()))
+      self.progress.begin(self._first)
+
+  def on_train_end(self, logs=None):
+    if self.progress:
+      self.progress.end()
 
   @staticmethod
   def _values(logs):
@@ -117,20 +136,19 @@ class ScalarLogger(StepCallback):
 
   def on_train_batch_end(self, batch, logs=None):
     step = self.step_at(batch)
-    now = time.perf_counter()
     log_now = not (step % self.every and step != self.total)
-    if self.bar is not None and (log_now or now - self._bar_time >= 0.5):  # a terminal: twice a second
-      self._bar_time = now  # losses plus what the model asks to see (e.g. BEGAN's k_t, M_global)
-      extra = set(getattr(self.model, "progress_names", ()))
-      self.bar.update(step, [(k, v) for k, v in self._values(logs).items() if k.endswith("loss") or k in extra])
-    if not log_now:
+    draw = self.progress is not None and self.progress.tick(step, force=log_now)  # reads no log
+    if not (draw or log_now):
       return
-    values = self._values(logs)
-    if step > self._s0:
-      self.speed = (step - self._s0) / max(now - self._t0, 1e-9)
-    self._t0, self._s0 = now, step
-    lrs = self.learning_rates()
-    if self.chief:
+    values = self._values(logs)  # waits for the device: only on a drawn or a logged step
+    lrs = None
+    if log_now:
+      now = self.clock()
+      if step > self._s0:
+        self.speed = (step - self._s0) / max(now - self._t0, 1e-9)
+      self._t0, self._s0 = now, step
+      lrs = self.learning_rates()
+    if log_now and self.chief:
       with self.writer.as_default(step=step):
         for k, v in values.items():
           tf.summary.scalar(f"train/{k}", v)
@@ -140,13 +158,11 @@ class ScalarLogger(StepCallback):
           tf.summary.scalar("perf/steps_per_sec", self.speed)
           tf.summary.scalar("perf/images_per_sec", self.speed * self.batch_size)
       self.writer.flush()
-      if self.bar is None:
-        speed = f"{self.speed:.2f} steps/s, {self.speed * self.batch_size:.0f} img/s" if self.speed else "-"
-        shown = " ".join(f"{k} {v:.4g}" for k, v in values.items())
-        print(f"step {step}/{self.total} | {speed} | {shown} | lr "
-              + " ".join(f"{k} {v:.3g}" for k, v in lrs.items()), flush=True)
-    for m in self.model.metrics:  # the next line shows the mean over the next interval only
-      m.reset_state()
+    if draw:
+      self.progress.draw(values, lrs)
+    if log_now:
+      for m in self.model.metrics:  # the next line shows the mean over the next interval only
+        m.reset_state()
 
 
 class SampleWriter(StepCallback):
@@ -158,7 +174,7 @@ class SampleWriter(StepCallback):
     super().__init__()
     self.writer, self.every, self.dir, self.guard = writer, every, sample_dir, guard
     self.num_samples, self.seed, self.real_images = num_samples, seed, real_images
-    self.last_written = None
+    self.last_written = self.last_samples = None
 
   def write(self, step: int):
     grids = {"samples": self.model.generate_images(self.num_samples, seed=self.seed)}
@@ -168,7 +184,7 @@ class SampleWriter(StepCallback):
         branches = getattr(self.model, "branch_names", ()) if name == "samples" else ()
         image_lib.summarize(name, imgs, f"{self.dir}/{name}_{step:07d}.png", branches)
     self.writer.flush()
-    self.last_written = step
+    self.last_written, self.last_samples = step, grids["samples"]  # guards.DiversityGuard measures this grid
 
   def on_train_batch_end(self, batch, logs=None):
     step = self.step_at(batch)

@@ -1,6 +1,5 @@
 """Process-wide set-up of a run: determinism, threads, precision policy and `tf.distribute` strategy."""
 import json
-import logging
 import math
 import os
 import sys
@@ -182,7 +181,3 @@ def is_chief(strategy: tf.distribute.Strategy) -> bool:
     return True
   cluster = json.loads(os.environ.get("TF_CONFIG", "{}")).get("cluster", {})
   return task_type == "worker" and task_id == 0 and "chief" not in cluster
-
-
-def log_devices(strategy):
-  logging.info("Strategy %s with %d replica(s).", type(strategy).__name__, strategy.num_replicas_in_sync)

@@ -1,0 +1,79 @@
+"""The campaign runner (issue 16 item 7): it knows which runs are done, partial or missing, resumes partial ones
+first, and leaves a finished run's record archived (and committed) before it starts the next."""
+import io
+import json
+import os
+import subprocess
+
+from tfgan_repro import campaign
+
+
+def _one_run(name="c-tiny-s0", steps=2):
+  flags = f"--model=dcgan --dataset=fashion_mnist --tiny --steps={steps} --log_every=1 --sample_every=2 --ckpt_every=1"
+  return campaign.Planned(name, flags, 0, 1.0, "test")
+
+
+def test_every_planned_run_has_a_unique_name_a_seed_and_a_target(monkeypatch):
+  names = [p.name for p in campaign.plan()]
+  assert len(names) == len(set(names))
+  for p in campaign.plan():
+    assert campaign._target_steps(p.flags) > 0 and p.name.endswith(f"-s{p.seed}") and p.minutes > 0
+
+
+def test_state_tells_missing_partial_running_and_done(tmp_path, monkeypatch):
+  monkeypatch.setenv("TFGAN_CAMPAIGN_DIR", str(tmp_path / "runs"))
+  p = _one_run(steps=10)
+  assert campaign.state(p, str(tmp_path))["status"] == "missing"
+  ckpt = tmp_path / "runs" / p.name / "ckpt"
+  ckpt.mkdir(parents=True)
+  (ckpt / "ckpt-4.index").write_text("")
+  assert campaign.state(p, str(tmp_path)) == {"status": "partial", "step": 4, "target": 10}
+  (tmp_path / "runs" / p.name / ".lane").write_text(str(os.getpid()))
+  assert campaign.state(p, str(tmp_path))["status"] == "running"
+  (tmp_path / "runs" / p.name / ".lane").write_text("999999999")  # a lane that died: not running
+  assert campaign.state(p, str(tmp_path))["status"] == "partial"
+  record = tmp_path / campaign.RECORDS / p.name
+  record.mkdir(parents=True)
+  (record / "archive.json").write_text(json.dumps({"checkpoint_step": 4}))
+  assert campaign.state(p, str(tmp_path))["status"] == "partial"  # a record short of the target is not done
+  (record / "archive.json").write_text(json.dumps({"checkpoint_step": 10}))
+  assert campaign.state(p, str(tmp_path))["status"] == "done"
+  out = io.StringIO()
+  monkeypatch.setattr(campaign, "plan", lambda: [p])
+  assert campaign.status(repo=str(tmp_path), out=out) == []
+  assert "1 runs: 1 done; about 0.0 core-hours left" in out.getvalue()
+
+
+def test_run_trains_scores_archives_and_commits_then_reports_nothing_left(tmp_path, monkeypatch):
+  repo = tmp_path / "repo"
+  (repo / campaign.RECORDS).mkdir(parents=True)
+  subprocess.check_call(["git", "init", "-q", str(repo)])
+  subprocess.check_call(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q",
+                         "--allow-empty", "-m", "init"])
+  monkeypatch.setenv("GIT_AUTHOR_NAME", "t"), monkeypatch.setenv("GIT_AUTHOR_EMAIL", "t@t")
+  monkeypatch.setenv("GIT_COMMITTER_NAME", "t"), monkeypatch.setenv("GIT_COMMITTER_EMAIL", "t@t")
+  monkeypatch.setenv("TFGAN_CAMPAIGN_DIR", str(tmp_path / "runs"))
+  monkeypatch.setenv("PYTHONPATH", os.path.dirname(os.path.dirname(os.path.abspath(campaign.__file__))))
+  p = _one_run()
+  monkeypatch.setattr(campaign, "plan", lambda: [p])
+  monkeypatch.setattr(campaign, "FINAL_SAMPLES", 64)
+  monkeypatch.setattr(campaign, "FINAL_METRICS", "fid,is")
+  assert campaign.run(core=0, repo=str(repo)) == 0
+  record = repo / campaign.RECORDS / p.name
+  assert json.loads((record / "archive.json").read_text())["checkpoint_step"] == 2
+  finals = [json.loads(line) for line in (record / "scores.jsonl").read_text().splitlines()]
+  assert {r["metric"] for r in finals if r.get("n_fake") == 64} == {"fid", "is"}
+  log = subprocess.check_output(["git", "-C", str(repo), "log", "--name-only", "--format=%s"], text=True)
+  assert f"campaign: record of {p.name}" in log and f"{campaign.RECORDS}/{p.name}/archive.json" in log
+  assert campaign.state(p, str(repo))["status"] == "done"
+  assert not (tmp_path / "runs" / p.name / ".lane").exists()
+
+
+def test_records_name_no_absolute_path_of_the_repository_or_the_home_directory(tmp_path):
+  from tfgan_repro.results import archive
+  home = os.path.expanduser("~")
+  repo = os.path.join(home, "work", "repo")  # a repository inside home: its own prefix wins
+  text = json.dumps({"workdir": os.path.join(repo, "checkpoints", "x"), "stats": os.path.join(home, ".cache", "s"),
+                     "data": "/usr/share/datasets/fashion-mnist"})
+  assert json.loads(archive.portable(text, repo)) == {"workdir": "checkpoints/x", "stats": "~/.cache/s",
+                                                      "data": "/usr/share/datasets/fashion-mnist"}

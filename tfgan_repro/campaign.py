@@ -1,0 +1,246 @@
+r"""The trained-reproduction campaign (issue 16): what to run, what it costs, what is still missing.
+
+  python -m tfgan_repro.campaign status               # every run: done / partial (step k of N) / missing
+  python -m tfgan_repro.campaign run --core=1         # the next unfinished runs, one after another, on core 1
+  python -m tfgan_repro.campaign run --core=0 --only=dcgan --hours=2.5
+  python -m tfgan_repro.campaign commands             # the shell command of every run
+
+Why it is built this way (the machines of this project: 2 cores, sessions of about 2.5 hours whose processes
+are ended):
+- One run per core, one TensorFlow thread pool each (`taskset -c K`, TF_NUM_*_THREADS=1): two small runs side
+  by side beat one run on both cores here.
+- Run directories live outside the work tree (`~/.cache/tfgan_repro/campaign/<name>`, or $TFGAN_CAMPAIGN_DIR),
+  so a later session on the same machine continues them; a run interrupted at a session's end resumes from
+  its last checkpoint (every `--ckpt_every` steps, and on SIGTERM) when `run` is called again.
+- A run is done when its record is in `results/runs/<name>` at its target step. After training, the run is
+  scored once on 10,000 samples (the plateau numbers of issue 16), archived, and the record is committed at
+  once (`git commit -- results/runs/<name>`, only that path), so no finished run is lost.
+- Two lanes never take the same run: a lane holds `RUN/.lane` (its pid) while it trains.
+
+The plan below is the CPU-scale protocol of results/PROTOCOL.md; change both together.
+"""
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+import time
+from typing import Dict, List, NamedTuple, Optional
+
+RECORDS = "results/runs"
+FINAL_METRICS = "fid,is,precision,recall,density,coverage,class_kl"
+FINAL_SAMPLES = 10000
+
+
+class Planned(NamedTuple):
+  name: str         # run directory and record name
+  flags: str        # flags of `python -m tfgan_repro.main` (besides --workdir and --seed)
+  seed: int
+  minutes: float    # estimated wall time on one core of this machine type (results/PROTOCOL.md)
+  claim: str        # what the run answers
+
+
+def _seeds(name, flags, minutes, claim, seeds=(0, 1, 2)) -> List[Planned]:
+  return [Planned(f"{name}-s{s}", flags, s, minutes, claim) for s in seeds]
+
+
+_EVAL = "--eval_every=500 --eval_samples=2000 --eval_metrics=fid,is --keep_checkpoints=2 --ckpt_every=250"
+_DCGAN32 = f"--dataset=fashion_mnist --batch_size=64 --steps=5000 --sample_every=500 --log_every=100 {_EVAL}"
+_BEGAN32 = (f"--dataset=fashion_mnist --width=32 --batch_size=16 --steps=20000 --sample_every=1000 --log_every=200 "
+            f"{_EVAL} --eval_every=1000")
+_AT96 = (f"--dataset=fashion_mnist --g_width=32 --d_width=16 --batch_size=16 --steps=5000 --sample_every=500 "
+         f"--log_every=100 --num_samples=16 {_EVAL}")
+_TECHNIQUES = ("feature_matching", "minibatch_discrimination", "historical_averaging", "label_smoothing",
+               "virtual_batchnorm")
+
+
+def plan() -> List[Planned]:
+  runs = []
+  # Seed 003: DCGAN with the five techniques vs plain DCGAN, plus one leave-one-out run per technique.
+  runs += _seeds("c-dcgan-fm32", f"--model=dcgan {_DCGAN32}", 45, "c003 baseline; family bar")
+  runs += _seeds("c-dcgan_improved-fm32", f"--model=dcgan_improved {_DCGAN32}", 60, "c003; family bar")
+  for t in _TECHNIQUES:
+    off = "--label_smoothing=1.0" if t == "label_smoothing" else f"--{t}=false"
+    runs += _seeds(f"c-dcgan_improved-no_{t}-fm32", f"--model=dcgan_improved {_DCGAN32} {off}", 60,
+                   f"c003 leave-one-out: {t}")
+  # Seed 000: BEGAN-skip with separate rates vs BEGAN, and the 2x2 ablation; gamma 0.3 / 0.5 / 0.7.
+  runs += _seeds("c-began-fm32", f"--model=began {_BEGAN32}", 140, "c000 baseline; family bar")
+  runs += _seeds("c-began_skip-fm32", f"--model=began_skip {_BEGAN32}", 150, "c000; family bar")
+  runs += _seeds("c-began-skip_only-fm32", f"--model=began_skip --lr_reading=began {_BEGAN32}", 150,
+                 "c000 ablation: skip connections only")
+  runs += _seeds("c-began-rates_only-fm32", f"--model=began --lr_reading=anchored {_BEGAN32}", 140,
+                 "c000 ablation: separate rates only")
+  for g in ("0.3", "0.7"):
+    runs += _seeds(f"c-began_skip-gamma{g}-fm32", f"--model=began_skip --gamma={g} {_BEGAN32}", 150,
+                   f"c000 gamma {g}")
+  # Seed 001: IGAN vs IGAN_v2 vs WGAN-GP vs DCGAN at 96x96 (three classes for IGAN_VN).
+  runs += _seeds("c-igan-fm96-c07", f"--model=igan {_AT96} --classes=0,7 --batch_size=8", 90, "c001; family bar")
+  runs += _seeds("c-igan_v2-fm96-c07", f"--model=igan_v2 {_AT96} --classes=0,7 --batch_size=8", 90,
+                 "c001 v2 vs IGAN; family bar")
+  runs += _seeds("c-igan_vn-fm96-c017", f"--model=igan_vn {_AT96} --classes=0,1,7 --batch_size=8", 110,
+                 "family bar (three classes)")
+  runs += _seeds("c-wgan_gp-fm96-c07", f"--model=wgan_gp {_AT96} --classes=0,7", 90, "c001 baseline; family bar")
+  runs += _seeds("c-dcgan-fm96-c07", f"--model=dcgan --resolution=96 {_AT96} --classes=0,7", 60, "c001 baseline")
+  return runs
+
+
+def runs_dir() -> str:
+  return os.environ.get("TFGAN_CAMPAIGN_DIR") or os.path.expanduser("~/.cache/tfgan_repro/campaign")
+
+
+def _target_steps(flags: str) -> int:
+  for token in shlex.split(flags):
+    if token.startswith("--steps="):
+      return int(token.split("=", 1)[1])
+  raise ValueError(f"A campaign run must name --steps: {flags}")
+
+
+def _newest_checkpoint(run: str) -> Optional[int]:
+  from tfgan_repro.results import collect  # light: no TensorFlow
+  return collect.checkpoint_step(run) if os.path.isdir(run) else None
+
+
+def state(p: Planned, repo: str = ".") -> Dict[str, object]:
+  """{'status': done | partial | missing | running, 'step': newest step or None, 'target': steps}."""
+  target = _target_steps(p.flags)
+  record = os.path.join(repo, RECORDS, p.name, "archive.json")
+  if os.path.isfile(record):
+    with open(record) as f:
+      if json.load(f).get("checkpoint_step") == target:
+        return {"status": "done", "step": target, "target": target}
+  run = os.path.join(runs_dir(), p.name)
+  step = _newest_checkpoint(run)
+  if _lane_alive(run):
+    return {"status": "running", "step": step, "target": target}
+  if step is None:
+    return {"status": "missing", "step": None, "target": target}
+  return {"status": "partial", "step": step, "target": target}
+
+
+def _lane_alive(run: str) -> bool:
+  try:
+    with open(os.path.join(run, ".lane")) as f:
+      os.kill(int(f.read().strip()), 0)
+    return True
+  except (OSError, ValueError):
+    return False
+
+
+def minutes_left(p: Planned, st: Dict[str, object]) -> float:
+  if st["status"] == "done":
+    return 0.0
+  return p.minutes * (1 - (st["step"] or 0) / st["target"])
+
+
+def status(only: str = "", repo: str = ".", out=sys.stdout) -> List[Planned]:
+  """Prints one line per run and the totals; returns the runs not done."""
+  todo, left = [], 0.0
+  counts: Dict[str, int] = {}
+  for p in plan():
+    if only not in p.name:
+      continue
+    st = state(p, repo)
+    counts[st["status"]] = counts.get(st["status"], 0) + 1
+    shown = f"{st['status']} {st['step'] or 0}/{st['target']}" if st["status"] != "done" else "done"
+    print(f"{p.name:44s} {shown:18s} ~{minutes_left(p, st):4.0f} min  {p.claim}", file=out)
+    if st["status"] != "done":
+      todo.append(p)
+      left += minutes_left(p, st)
+  print(f"{sum(counts.values())} runs: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+        + f"; about {left / 60:.1f} core-hours left (one run per core: {left / 120:.1f} h on 2 cores).", file=out)
+  return todo
+
+
+def main_command(p: Planned, python: str = sys.executable) -> List[str]:
+  return [python, "-m", "tfgan_repro.main", *shlex.split(p.flags), f"--seed={p.seed}",
+          f"--workdir={os.path.join(runs_dir(), p.name)}"]
+
+
+def _run_logged(cmd: List[str], log: str, core: int) -> int:
+  env = dict(os.environ, TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
+  with open(log, "a") as f:
+    f.write(f"\n$ {shlex.join(cmd)}\n")
+    f.flush()
+    return subprocess.call(["taskset", "-c", str(core), *cmd], stdout=f, stderr=subprocess.STDOUT, env=env)
+
+
+def finish(p: Planned, core: int, repo: str = ".", commit: bool = True) -> str:
+  """Scores a trained run on 10,000 samples, archives its record and commits it; returns the record path."""
+  run = os.path.join(runs_dir(), p.name)
+  log = os.path.join(run, "campaign.log")
+  cmd = [sys.executable, "-m", "tfgan_repro.evaluate", f"--workdir={run}", "--network=classifier",
+         f"--metrics={FINAL_METRICS}", f"--num_fake={FINAL_SAMPLES}", "--num_real=10000"]
+  if _run_logged(cmd, log, core) != 0:
+    raise RuntimeError(f"Final evaluation of {p.name} failed; see {log}.")
+  from tfgan_repro.results import archive, collect
+  archive.archive_run(collect.read_run(run), os.path.join(repo, RECORDS), with_samples=True, repo=repo)
+  record = os.path.join(RECORDS, p.name)
+  if commit:
+    subprocess.check_call(["git", "add", "--", record], cwd=repo)
+    subprocess.check_call(["git", "commit", "-q", "-m", f"campaign: record of {p.name} ({p.claim})", "--", record],
+                          cwd=repo)
+  return record
+
+
+def run(core: int, only: str = "", hours: float = 0.0, repo: str = ".", commit: bool = True) -> int:
+  """Trains, scores, archives and commits unfinished runs until none is left or `hours` have passed."""
+  deadline = time.time() + hours * 3600 if hours > 0 else None
+  failures = 0
+  while deadline is None or time.time() < deadline:
+    todo = [p for p in plan() if only in p.name and state(p, repo)["status"] in ("partial", "missing")]
+    # partial runs first: they are the ones an interruption left behind
+    todo.sort(key=lambda p: state(p, repo)["status"] != "partial")
+    if not todo:
+      print("campaign: nothing left to run" + (f" matching {only!r}" if only else "") + ".", flush=True)
+      return 1 if failures else 0
+    p = todo[0]
+    run_path = os.path.join(runs_dir(), p.name)
+    os.makedirs(run_path, exist_ok=True)
+    with open(os.path.join(run_path, ".lane"), "w") as f:
+      f.write(str(os.getpid()))
+    try:
+      print(f"campaign: {time.strftime('%H:%M:%S')} core {core}: {p.name} (~{p.minutes:.0f} min)", flush=True)
+      code = _run_logged(main_command(p), os.path.join(run_path, "campaign.log"), core)
+      if code != 0:
+        # interrupted (128+signal) or failed: the run stays partial and is resumed by the next call
+        print(f"campaign: {p.name} stopped with exit status {code}; see {run_path}/campaign.log", flush=True)
+        failures += 1
+        if code >= 128:
+          return code
+        continue
+      print(f"campaign: {p.name} trained; scoring, archiving, committing", flush=True)
+      print(f"campaign: {finish(p, core, repo, commit)}", flush=True)
+    finally:
+      os.remove(os.path.join(run_path, ".lane"))
+  print("campaign: time is up; rerun the same command to continue.", flush=True)
+  return 0
+
+
+def main(argv=None) -> int:
+  parser = argparse.ArgumentParser(prog="python -m tfgan_repro.campaign", description=__doc__.split("\n\n")[0],
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+  sub = parser.add_subparsers(dest="action", required=True)
+  for name in ("status", "commands"):
+    sub.add_parser(name).add_argument("--only", default="", help="only runs whose name contains this")
+  r = sub.add_parser("run")
+  r.add_argument("--core", type=int, required=True, help="CPU core to pin the runs to (taskset -c)")
+  r.add_argument("--only", default="", help="only runs whose name contains this")
+  r.add_argument("--hours", type=float, default=0.0, help="start no new run after this many hours (0: no limit)")
+  r.add_argument("--no_commit", action="store_true", help="archive the records but do not commit them")
+  args = parser.parse_args(argv)
+  if args.action == "status":
+    status(args.only)
+    return 0
+  if args.action == "commands":
+    for p in plan():
+      if args.only in p.name:
+        print(shlex.join(main_command(p, "python")))
+    return 0
+  if not os.path.isdir(RECORDS):
+    parser.error(f"run from the repository's top directory (no {RECORDS}/ here).")
+  return run(args.core, args.only, args.hours, commit=not args.no_commit)
+
+
+if __name__ == "__main__":
+  sys.exit(main())
