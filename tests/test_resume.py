@@ -99,6 +99,42 @@ def test_deterministic_resume_equals_uninterrupted_run(tmp_path):
     np.testing.assert_array_equal(a[key], b[key], err_msg=key)
 
 
+def test_dropout_seed_generator_states_are_checkpointed_and_restored(tmp_path):
+  """Keras keeps seed-generator states out of `model.weights`; the checkpoint must still hold them."""
+  from tfgan_repro import gans
+  from tests.helpers import tiny_config
+  model = gans.build(tiny_config("igan_fashion_mnist_96"), 3)
+  states = model.seed_generator_states()
+  assert states, "IGAN's G has dropout layers"
+  for v in states.values():
+    v.assign(v.numpy() + 7)
+  path = tf.train.Checkpoint(**model.checkpoint_items()).save(str(tmp_path / "ckpt"))
+  fresh = gans.build(tiny_config("igan_fashion_mnist_96"), 3)
+  tf.train.Checkpoint(**fresh.checkpoint_items()).restore(path).assert_existing_objects_matched()
+  for (name, v), w in zip(states.items(), fresh.seed_generator_states().values()):
+    np.testing.assert_array_equal(v.numpy(), w.numpy(), err_msg=name)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("RUN_SLOW"), reason="slow (three IGAN processes); set RUN_SLOW=1")
+def test_deterministic_resume_of_a_generator_with_training_dropout_equals_uninterrupted_run(tmp_path):
+  """IGAN_v2's G has training-mode dropout, whose masks come from Keras seed generators: their states are
+  checkpointed, so the resumed run draws the masks the uninterrupted one drew."""
+  common = ["--tiny", "--model=igan_v2", "--dataset=fashion_mnist", "--classes=0,7", "--log_every=1",
+            "--deterministic", "--ckpt_every=1", "--sample_every=1000"]
+  whole, parts = tmp_path / "whole", tmp_path / "parts"
+  assert run_main(*common, "--steps=2", f"--workdir={whole}").returncode == 0
+  assert run_main(*common, "--steps=1", f"--workdir={parts}").returncode == 0
+  second = run_main(*common, "--steps=2", f"--workdir={parts}")
+  assert second.returncode == 0 and "from step 1 to 2" in second.stdout, second.stdout + second.stderr
+  a, b = checkpoint_values(latest(whole)), checkpoint_values(latest(parts))
+  assert a.keys() == b.keys()
+  for key in a:
+    if not key.startswith("save_counter"):
+      np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+  assert any("seed_generators" in k for k in a), sorted(a)
+
+
 def _truncate_data_files(prefix):
   """Cuts every data file of a checkpoint to half its size, as a full disk or an interrupted copy would."""
   import glob

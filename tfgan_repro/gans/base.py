@@ -90,8 +90,20 @@ class GANModel(keras.Model):
 
   def checkpoint_items(self) -> Dict[str, object]:
     """Everything a resumed run needs; subclasses add their extra state."""
-    return {**self.networks(), "g_optimizer": self.g_optimizer, "d_optimizer": self.d_optimizer,
-            "step": self.step, "seed": self.seed}
+    items = {**self.networks(), "g_optimizer": self.g_optimizer, "d_optimizer": self.d_optimizer,
+             "step": self.step, "seed": self.seed}
+    seeds = self.seed_generator_states()
+    if seeds:  # e.g. IGAN's training-mode dropout; without it a resumed run draws other masks
+      items["seed_generators"] = tf.train.Checkpoint(**seeds)
+    return items
+
+  def seed_generator_states(self) -> Dict[str, tf.Variable]:
+    """The state of every Keras seed generator in the networks (dropout layers' masks in training). Keras
+    keeps these out of `model.weights`, so a checkpoint of the networks alone does not hold them."""
+    # Keyed by position, not by path: Keras numbers seed generators process-wide (seed_generator_3/...), so a
+    # second model built in the same process would name the same state differently.
+    return {f"{name}_{i}": v for name, net in self.networks().items()
+            for i, v in enumerate(v for v in net.non_trainable_variables if "seed_generator_state" in v.path)}
 
   def training_callbacks(self, config) -> list:
     """Keras callbacks of this model's own state that the training loop adds (BEGAN: `HalvingLog`, which
