@@ -162,3 +162,8 @@ def test_comment_of_the_most_specific_assignment_wins():
   assert comments["dataset"].startswith('"mnist", "fashion_mnist"')  # preset line has none: base.py's
   assert comments["mixed_precision"].startswith("false | true | auto")  # a comment block above the field
   assert "results/PERFORMANCE.md" in comments["jit_compile"]   # a trailing comment continued below
+
+
+def test_help_shows_the_chosen_model_not_the_flag_default():
+  out = run_main("--model=igan_v2", "--dataset=fashion_mnist", "-h")
+  assert out.returncode == 0 and "--model=igan_v2 " in out.stdout and "--model=began_skip " not in out.stdout

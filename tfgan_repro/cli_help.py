@@ -192,6 +192,7 @@ def help_text(config, flag_values, cli_flags: Sequence[str], program: str = "pyt
     value = flag.value
     if key in cli_help:
       text = cli_help[key]
+      value = config[key] if key in config else value  # --model: the chosen preset's, not the flag's default
       shown = f"--{key}" if isinstance(value, bool) else f"--{key}={value!s}" if value != "" else f"--{key}=..."
     else:
       text = comments.get(key, "(no comment in the preset)")
