@@ -77,3 +77,19 @@ def test_records_name_no_absolute_path_of_the_repository_or_the_home_directory(t
                      "data": "/usr/share/datasets/fashion-mnist"})
   assert json.loads(archive.portable(text, repo)) == {"workdir": "checkpoints/x", "stats": "~/.cache/s",
                                                       "data": "/usr/share/datasets/fashion-mnist"}
+
+
+def test_lanes_take_partial_runs_then_seed_0_of_everything_and_only_what_fits(tmp_path, monkeypatch):
+  monkeypatch.setenv("TFGAN_CAMPAIGN_DIR", str(tmp_path / "runs"))
+  steps = "--steps=100"
+  runs = [campaign.Planned("a-s0", steps, 0, 30.0, ""), campaign.Planned("a-s1", steps, 1, 30.0, ""),
+          campaign.Planned("b-s0", steps, 0, 120.0, ""), campaign.Planned("b-s1", steps, 1, 120.0, "")]
+  monkeypatch.setattr(campaign, "plan", lambda: runs)
+  order = lambda **kw: [p.name for p in campaign.next_runs(repo=str(tmp_path), **kw)]
+  assert order() == ["a-s0", "b-s0", "a-s1", "b-s1"]
+  (tmp_path / "runs" / "b-s1" / "ckpt").mkdir(parents=True)
+  (tmp_path / "runs" / "b-s1" / "ckpt" / "ckpt-75.index").write_text("")  # 25% left: about 30 min
+  assert order() == ["b-s1", "a-s0", "b-s0", "a-s1"]
+  assert order(minutes=60) == ["b-s1", "a-s0", "a-s1"]  # b-s0's 120 minutes do not fit in 60
+  assert order(minutes=10) == []
+  assert order(only="a-") == ["a-s0", "a-s1"]

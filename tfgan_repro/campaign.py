@@ -45,10 +45,17 @@ def _seeds(name, flags, minutes, claim, seeds=(0, 1, 2)) -> List[Planned]:
   return [Planned(f"{name}-s{s}", flags, s, minutes, claim) for s in seeds]
 
 
-_EVAL = "--eval_every=500 --eval_samples=2000 --eval_metrics=fid,is --keep_checkpoints=2 --ckpt_every=250"
+
+
+def _eval(every: int) -> str:
+  return (f"--eval_every={every} --eval_samples=2000 --eval_metrics=fid,is --keep_checkpoints=2 "
+          f"--ckpt_every=250")
+
+
+_EVAL = _eval(500)
 _DCGAN32 = f"--dataset=fashion_mnist --batch_size=64 --steps=5000 --sample_every=500 --log_every=100 {_EVAL}"
-_BEGAN32 = (f"--dataset=fashion_mnist --width=32 --batch_size=16 --steps=20000 --sample_every=1000 --log_every=200 "
-            f"{_EVAL} --eval_every=1000")
+_BEGAN32 = (f"--dataset=fashion_mnist --width=16 --batch_size=16 --steps=20000 --sample_every=1000 --log_every=200 "
+            f"{_eval(1000)}")
 _AT96 = (f"--dataset=fashion_mnist --g_width=32 --d_width=16 --batch_size=16 --steps=5000 --sample_every=500 "
          f"--log_every=100 --num_samples=16 {_EVAL}")
 _TECHNIQUES = ("feature_matching", "minibatch_discrimination", "historical_averaging", "label_smoothing",
@@ -58,21 +65,21 @@ _TECHNIQUES = ("feature_matching", "minibatch_discrimination", "historical_avera
 def plan() -> List[Planned]:
   runs = []
   # Seed 003: DCGAN with the five techniques vs plain DCGAN, plus one leave-one-out run per technique.
-  runs += _seeds("c-dcgan-fm32", f"--model=dcgan {_DCGAN32}", 45, "c003 baseline; family bar")
+  runs += _seeds("c-dcgan-fm32", f"--model=dcgan {_DCGAN32}", 33, "c003 baseline; family bar")
   runs += _seeds("c-dcgan_improved-fm32", f"--model=dcgan_improved {_DCGAN32}", 60, "c003; family bar")
   for t in _TECHNIQUES:
     off = "--label_smoothing=1.0" if t == "label_smoothing" else f"--{t}=false"
     runs += _seeds(f"c-dcgan_improved-no_{t}-fm32", f"--model=dcgan_improved {_DCGAN32} {off}", 60,
                    f"c003 leave-one-out: {t}")
   # Seed 000: BEGAN-skip with separate rates vs BEGAN, and the 2x2 ablation; gamma 0.3 / 0.5 / 0.7.
-  runs += _seeds("c-began-fm32", f"--model=began {_BEGAN32}", 140, "c000 baseline; family bar")
-  runs += _seeds("c-began_skip-fm32", f"--model=began_skip {_BEGAN32}", 150, "c000; family bar")
-  runs += _seeds("c-began-skip_only-fm32", f"--model=began_skip --lr_reading=began {_BEGAN32}", 150,
+  runs += _seeds("c-began-fm32", f"--model=began {_BEGAN32}", 60, "c000 baseline; family bar")
+  runs += _seeds("c-began_skip-fm32", f"--model=began_skip {_BEGAN32}", 60, "c000; family bar")
+  runs += _seeds("c-began-skip_only-fm32", f"--model=began_skip --lr_reading=began {_BEGAN32}", 60,
                  "c000 ablation: skip connections only")
-  runs += _seeds("c-began-rates_only-fm32", f"--model=began --lr_reading=anchored {_BEGAN32}", 140,
+  runs += _seeds("c-began-rates_only-fm32", f"--model=began --lr_reading=anchored {_BEGAN32}", 60,
                  "c000 ablation: separate rates only")
   for g in ("0.3", "0.7"):
-    runs += _seeds(f"c-began_skip-gamma{g}-fm32", f"--model=began_skip --gamma={g} {_BEGAN32}", 150,
+    runs += _seeds(f"c-began_skip-gamma{g}-fm32", f"--model=began_skip --gamma={g} {_BEGAN32}", 60,
                    f"c000 gamma {g}")
   # Seed 001: IGAN vs IGAN_v2 vs WGAN-GP vs DCGAN at 96x96 (three classes for IGAN_VN).
   runs += _seeds("c-igan-fm96-c07", f"--model=igan {_AT96} --classes=0,7 --batch_size=8", 90, "c001; family bar")
@@ -183,16 +190,31 @@ def finish(p: Planned, core: int, repo: str = ".", commit: bool = True) -> str:
   return record
 
 
+def next_runs(only: str = "", repo: str = ".", minutes: Optional[float] = None) -> List[Planned]:
+  """The unfinished runs in the order a lane takes them: partial runs first (an interruption left them
+  behind), then seed 0 of every configuration before any seed 1 (every family's first result comes before
+  the repeats), then plan order. With `minutes`, only runs whose estimated time left fits: a run cut off by a
+  session's end is lost when the next session starts on another machine."""
+  todo = []
+  for i, p in enumerate(plan()):
+    st = state(p, repo)
+    if only in p.name and st["status"] in ("partial", "missing"):
+      if minutes is None or minutes_left(p, st) <= minutes:
+        todo.append((st["status"] != "partial", p.seed, i, p))
+  return [p for *_, p in sorted(todo, key=lambda t: t[:3])]
+
+
 def run(core: int, only: str = "", hours: float = 0.0, repo: str = ".", commit: bool = True) -> int:
   """Trains, scores, archives and commits unfinished runs until none is left or `hours` have passed."""
   deadline = time.time() + hours * 3600 if hours > 0 else None
   failures = 0
   while deadline is None or time.time() < deadline:
-    todo = [p for p in plan() if only in p.name and state(p, repo)["status"] in ("partial", "missing")]
-    # partial runs first: they are the ones an interruption left behind
-    todo.sort(key=lambda p: state(p, repo)["status"] != "partial")
+    todo = next_runs(only, repo, (deadline - time.time()) / 60 if deadline else None)
     if not todo:
-      print("campaign: nothing left to run" + (f" matching {only!r}" if only else "") + ".", flush=True)
+      left = next_runs(only, repo)
+      print("campaign: nothing left to run" + (f" matching {only!r}" if only else "")
+            + (f" that fits in the time left ({len(left)} longer run(s) wait for a fresh session)" if left else "")
+            + ".", flush=True)
       return 1 if failures else 0
     p = todo[0]
     run_path = os.path.join(runs_dir(), p.name)
@@ -226,7 +248,8 @@ def main(argv=None) -> int:
   r = sub.add_parser("run")
   r.add_argument("--core", type=int, required=True, help="CPU core to pin the runs to (taskset -c)")
   r.add_argument("--only", default="", help="only runs whose name contains this")
-  r.add_argument("--hours", type=float, default=0.0, help="start no new run after this many hours (0: no limit)")
+  r.add_argument("--hours", type=float, default=0.0,
+                 help="time this lane has (0: no limit): it starts only runs whose estimate fits in what is left")
   r.add_argument("--no_commit", action="store_true", help="archive the records but do not commit them")
   args = parser.parse_args(argv)
   if args.action == "status":

@@ -94,17 +94,23 @@ def why_missing(preset: str, where=()) -> str:
 
 
 def _compare(claim: ledger.Claim, a_mean, a_std, a_n, b_mean, b_std, b_n) -> str:
+  return compare(claim.relation, a_mean, a_std, a_n, b_mean, b_std, b_n)
+
+
+def compare(relation: str, a_mean, a_std, a_n, b_mean, b_std, b_n) -> str:
+  """The verdict rule on two seed groups: `relation` ("<", ">" or "~") of the first to the second holds
+  (supported), fails (contradicted), or cannot be told from the seeds' spread (inconclusive)."""
   diff = a_mean - b_mean
   noise = (a_std or 0.0) + (b_std or 0.0)
-  if claim.relation == "~":
+  if relation == "~":
     agrees = abs(diff) <= noise
   else:
-    agrees = diff < 0 if claim.relation == "<" else diff > 0
+    agrees = diff < 0 if relation == "<" else diff > 0
   if min(a_n, b_n) < 2:
-    if claim.relation == "~":
+    if relation == "~":
       return "inconclusive (1 seed: no spread to compare against)"
     return f"inconclusive (1 seed; direction {'agrees' if agrees else 'disagrees'})"
-  if claim.relation == "~":
+  if relation == "~":
     return "supported" if agrees else "contradicted"
   if abs(diff) <= noise:
     return "inconclusive (within the seeds' spread)"
@@ -139,9 +145,29 @@ def _side(preset: str, where) -> str:
   return preset + (f" ({', '.join(f'{k}={v}' for k, v in where)})" if where else "")
 
 
+def _trained(group) -> int:
+  return max(s or 0 for s in group.steps)
+
+
+def _same_budget(claim: ledger.Claim, groups):
+  """(a, b) groups of the claim's two sides trained for the same number of steps, the most trained pair
+  first; None if there is none. A 300-step run against a 5000-step run says nothing about the claim."""
+  side = lambda preset, where: [g for g in groups if g.preset == preset and not g.tiny
+                                and all(g.config.get(k) == v for k, v in where)]
+  pairs = [(ga, gb) for ga in side(claim.a, claim.a_where) for gb in side(claim.b, claim.b_where)
+           if _trained(ga) == _trained(gb)]
+  if not pairs:
+    return None
+  return min(pairs, key=lambda p: (-_trained(p[0]), len(p[0].deviations) + len(p[1].deviations),
+                                   -len(p[0].runs) - len(p[1].runs), p[0].slug, p[1].slug))
+
+
 def judge(claim: ledger.Claim, groups, figure_names=()) -> Verdict:
-  """Answers `claim` from our runs (the same protocol on both sides, or no answer)."""
+  """Answers `claim` from our runs (the same protocol and the same training budget on both sides, or no
+  answer)."""
   ga, gb = group_for(claim.a, groups, claim.a_where), group_for(claim.b, groups, claim.b_where)
+  if ga is not None and gb is not None and _trained(ga) != _trained(gb):
+    ga, gb = _same_budget(claim, groups) or (ga, gb)
   if claim.kind == "figure":
     shown = [f for f in figure_names if f.startswith(f"gamma_{claim.a}")]  # bare names: files in figures/
     if shown:
@@ -155,6 +181,9 @@ def judge(claim: ledger.Claim, groups, figure_names=()) -> Verdict:
     runnable = all(not ledger.NO_DATA.get(ledger.dataset_of(p), "") for p, _ in missing)
     return Verdict("not run yet" if runnable else "not run here",
                    "; ".join(dict.fromkeys(why_missing(p, where) for p, where in missing)))
+  if _trained(ga) != _trained(gb):
+    return Verdict("not comparable", f"no runs of both sides at one budget: {_side(claim.a, claim.a_where)} "
+                   f"trained {_trained(ga)} steps, {_side(claim.b, claim.b_where)} {_trained(gb)}")
   if claim.kind == "curve":
     for network in sorted(collect.curve_networks([ga, gb], claim.metric),
                           key=lambda n: PREFERRED_NETWORKS.index(n) if n in PREFERRED_NETWORKS else 9):

@@ -1,0 +1,96 @@
+"""results/CAMPAIGN.md (issue 16): a campaign record is judged against the learned-model bars, its plateau is
+read from its FCD curve, and a claim gets a verdict only from 3 seeds a side."""
+import json
+
+from tfgan_repro import campaign
+from tfgan_repro.results import campaign_report, collect
+
+
+def _record(root, name, *, fid, is_, hist, curve, step=1000, classes=None, branches=None, seed=0):
+  d = root / name
+  d.mkdir(parents=True)
+  (d / "config.json").write_text(json.dumps({"preset": "dcgan_fashion_mnist_32", "seed": seed,
+                                             "classes": classes or []}))
+  (d / "archive.json").write_text(json.dumps({"checkpoint_step": step}))
+  (d / "scalars.json").write_text("{}")
+  final = dict(checkpoint_step=step, network="classifier", n_fake=10000)
+  lines = [dict(final, metric="fid", value=fid), dict(final, metric="is", value=is_),
+           dict(final, metric="class_kl", value=0.1, class_histogram=hist)]
+  for b, bh in (branches or {}).items():
+    lines.append(dict(final, metric="class_kl", value=0.1, class_histogram=bh, branch=b))
+  lines += [dict(metric="fid", value=v, checkpoint_step=s, network="classifier", source=collect.CALLBACK_SOURCE)
+            for s, v in curve]
+  (d / "scores.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
+  return collect.read_run(str(d))
+
+
+EVEN = [0.1] * 10
+
+
+def test_bars_name_each_miss_and_a_learned_run_meets_all(tmp_path):
+  good = campaign_report.Judged(_record(tmp_path, "c-a-s0", fid=5.0, is_=4.8, hist=EVEN,
+                                        curve=[(250, 20.0), (750, 5.2), (1000, 5.0)]))
+  assert good.failures() == []
+  assert good.plateau_text().startswith("yes: 5.2 at 750 -> 5.0 at 1000")
+  bad = campaign_report.Judged(_record(tmp_path, "c-b-s0", fid=31.0, is_=4.4,
+                                       hist=[0.29] + [0.02] + [0.0861] * 8, curve=[(500, 60.0), (1000, 40.0)]))
+  fails = bad.failures()
+  assert fails[0] == "IS 4.40 < 4.5" and fails[1] == "FCD 31.00 > 30"
+  assert "classes below 3%: 1 (2.0%)" in fails[2]
+  assert bad.plateau_text().startswith("no: 60.0 at 500 -> 40.0 at 1000 (+33%)")
+
+
+def test_only_the_trained_classes_count_and_each_branch_must_draw_its_own_class(tmp_path):
+  hist = [0.5, 0, 0, 0, 0, 0, 0, 0.5, 0, 0]  # classes 0 and 7 only: the other eight at 0% are no miss
+  branches = {0: [0.9] + [0] * 6 + [0.1, 0, 0], 1: [0.3] + [0] * 6 + [0.7, 0, 0]}
+  j = campaign_report.Judged(_record(tmp_path, "c-v2-s0", fid=10.0, is_=4.6, hist=hist, curve=[(1000, 10.0)],
+                                     classes=[0, 7], branches=branches))
+  assert j.shares == {0: 0.5, 7: 0.5}
+  assert j.purity == {0: 0.9, 1: 0.7}
+  assert j.failures() == ["branches below 80% own class: 1 (70%)"]
+
+
+def test_a_claim_needs_three_seeds_a_side(tmp_path):
+  runs = [_record(tmp_path, f"c-dcgan_improved-fm32-s{s}", fid=3.0 + 0.1 * s, is_=4.8, hist=EVEN,
+                  curve=[(1000, 3.0)], seed=s) for s in range(3)]
+  runs += [_record(tmp_path, "c-dcgan-fm32-s0", fid=6.0, is_=4.8, hist=EVEN, curve=[(1000, 6.0)])]
+  row = [r for r in campaign_report.claim_rows([campaign_report.Judged(r) for r in runs]) if "seed 003" in r[0]][0]
+  assert row[3].startswith("inconclusive (1 seed")
+  runs += [_record(tmp_path, f"c-dcgan-fm32-s{s}", fid=6.0 + 0.1 * s, is_=4.8, hist=EVEN, curve=[(1000, 6.0)],
+                   seed=s) for s in (1, 2)]
+  row = [r for r in campaign_report.claim_rows([campaign_report.Judged(r) for r in runs]) if "seed 003" in r[0]][0]
+  assert row[3] == "supported" and row[1].startswith("DCGAN + 5 techniques: 3.10 ± 0.10 (n=3)")
+  runs.append(_record(tmp_path, "c-dcgan-fm32-s3", fid=6.0, is_=1.2, hist=EVEN, curve=[(1000, 6.0)], seed=3))
+  row = [r for r in campaign_report.claim_rows([campaign_report.Judged(r) for r in runs]) if "seed 003" in r[0]][0]
+  assert row[3].startswith("no verdict: c-dcgan-fm32-s3 miss the learned-model bars")
+
+
+def test_the_page_lists_every_planned_run_and_skips_live_run_directories(tmp_path):
+  rec = _record(tmp_path, "c-dcgan-fm32-s0", fid=3.3, is_=4.8, hist=EVEN, curve=[(1000, 3.3)])
+  live = tmp_path / "c-live-s0"
+  live.mkdir()
+  (live / "config.json").write_text("{}")
+  runs = campaign_report.campaign_runs([rec, collect.read_run(str(live))])
+  assert [r.path for r in runs] == [rec.path]
+  page = campaign_report.render(runs)
+  for p in campaign.plan():
+    assert f"| {p.name} |" in page
+  assert "| c-dcgan-fm32-s1 | c003 baseline; family bar | not run yet |" in page
+
+
+def test_the_ledger_never_sets_runs_of_different_budgets_against_each_other(tmp_path):
+  from tfgan_repro.results import ledger, verdicts
+  claim = [c for c in ledger.CLAIMS if c.id == "c003-improved-fmnist"][0]
+
+  def run(name, preset, step, fid):
+    r = _record(tmp_path, name, fid=fid, is_=4.0, hist=EVEN, curve=[(step, fid)], step=step)
+    r.config.update(preset=preset, model=preset.split("_fashion")[0], steps=step, batch_size=64,
+                    dataset="fashion_mnist")
+    return r
+
+  short = [run("imp300", claim.a, 300, 140.0), run("dc300", claim.b, 300, 55.0)]
+  long_b = run("dc5000", claim.b, 5000, 3.3)
+  verdict = verdicts.judge(claim, collect.group_runs(short + [long_b]))
+  assert "141" not in verdict.evidence and "3.30" not in verdict.evidence and "55.00" in verdict.evidence
+  verdict = verdicts.judge(claim, collect.group_runs([short[0], long_b]))
+  assert verdict.status == "not comparable" and "300 steps" in verdict.evidence

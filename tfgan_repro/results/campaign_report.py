@@ -1,0 +1,246 @@
+"""The trained-reproduction campaign's page (issue 16): every planned run against the bars of a learned model,
+its plateau check, and the claims answered from the runs at their plateau budget. Written by
+`python -m tfgan_repro.report` as results/CAMPAIGN.md, from the records `tfgan_repro.campaign` commits
+(results/runs/c-*); the earlier tiny-budget runs (results/runs/ without the c- prefix) never enter it.
+
+What a record is judged on, all from its final evaluation (10,000 samples, train split, the shipped
+Fashion-MNIST classifier; results/PROTOCOL.md):
+- bars (issue 16 item 2): classifier IS >= 4.5, FCD <= 30, every class the run trains on >= 3% of the samples
+  by the classifier's label, and for multi-branch generators each branch c >= 80% classified as its class;
+- plateau: the FCD curve of the training callback (2,000 samples) at the last point at or before 75% of the
+  steps against its final point; under 10% improvement is a plateau.
+"""
+import os
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from tfgan_repro.results import collect, verdicts
+
+RECORD_PREFIX = "c-"
+PAGE = "CAMPAIGN.md"
+BARS = {"is": 4.5, "fid": 30.0, "min_class": 0.03, "branch_purity": 0.80}
+PLATEAU_IMPROVEMENT = 0.10
+SEEDS_FOR_VERDICT = 3
+FINAL_METRICS = ("fid", "is", "precision", "recall", "density", "coverage", "class_kl")
+
+# The claims of issue 16 item 5, as (claim, [(label, configuration prefix)], metric, relation of the first
+# configuration to the second: "<" means the first scores lower, i.e. better for FCD).
+CLAIMS = (
+    ("seed 000: BEGAN-skip with separate rates beats BEGAN (FCD)", "fid", "<",
+     ("BEGAN-skip", "c-began_skip-fm32"), ("BEGAN", "c-began-fm32")),
+    ("seed 000 ablation: skip connections alone beat BEGAN (FCD)", "fid", "<",
+     ("skip only", "c-began-skip_only-fm32"), ("BEGAN", "c-began-fm32")),
+    ("seed 000 ablation: separate rates alone beat BEGAN (FCD)", "fid", "<",
+     ("rates only", "c-began-rates_only-fm32"), ("BEGAN", "c-began-fm32")),
+    ("seed 003: DCGAN with the five techniques beats plain DCGAN (FCD)", "fid", "<",
+     ("DCGAN + 5 techniques", "c-dcgan_improved-fm32"), ("DCGAN", "c-dcgan-fm32")),
+    ("seed 001: IGAN beats WGAN-GP at 96x96 (FCD)", "fid", "<",
+     ("IGAN", "c-igan-fm96-c07"), ("WGAN-GP", "c-wgan_gp-fm96-c07")),
+    ("seed 001: IGAN beats DCGAN at 96x96 (FCD)", "fid", "<",
+     ("IGAN", "c-igan-fm96-c07"), ("DCGAN", "c-dcgan-fm96-c07")),
+    ("seed 001 §3.5.2: IGAN_v2 is not ideal on the simple Fashion-MNIST (FCD above IGAN's)", "fid", ">",
+     ("IGAN_v2", "c-igan_v2-fm96-c07"), ("IGAN", "c-igan-fm96-c07")),
+    ("seed 000 Fig. 4: gamma 0.3 is less diverse than gamma 0.7 (classifier IS lower)", "is", "<",
+     ("gamma 0.3", "c-began_skip-gamma0.3-fm32"), ("gamma 0.7", "c-began_skip-gamma0.7-fm32")),
+)
+
+
+def configuration(name: str) -> str:
+  """'c-dcgan-fm32-s1' -> 'c-dcgan-fm32': the run's name without its seed."""
+  head, _, seed = name.rpartition("-s")
+  return head if seed.isdigit() else name
+
+
+def _finals(run: collect.Run) -> Dict[Tuple[str, Optional[int]], dict]:
+  """(metric, branch) -> the newest final-evaluation record at the run's step (not the training callback's)."""
+  out = {}
+  for r in run.scores:
+    if r.get("source") == collect.CALLBACK_SOURCE or r.get("checkpoint_step") != run.step:
+      continue
+    out[(r.get("metric"), r.get("branch"))] = r
+  return out
+
+
+def _value(finals, metric: str) -> Optional[float]:
+  r = finals.get((metric, None))
+  return None if r is None else float(r["value"])
+
+
+def trained_classes(config: dict) -> List[int]:
+  classes = config.get("classes") or ()
+  if isinstance(classes, str):
+    classes = [int(c) for c in classes.split(",") if c.strip()]
+  return list(classes) if classes else list(range(10))
+
+
+def class_shares(finals, config) -> Optional[Dict[int, float]]:
+  """Share of the samples the classifier gives each class the run trains on."""
+  r = finals.get(("class_kl", None))
+  if r is None or "class_histogram" not in r:
+    return None
+  hist = r["class_histogram"]
+  return {c: float(hist[c]) for c in trained_classes(config) if c < len(hist)}
+
+
+def branch_purity(finals, config) -> Optional[Dict[int, float]]:
+  """For multi-branch generators: branch c -> share of its samples classified as its class."""
+  classes = trained_classes(config)
+  out = {}
+  for (metric, branch), r in finals.items():
+    if metric == "class_kl" and branch is not None and "class_histogram" in r and branch < len(classes):
+      out[int(branch)] = float(r["class_histogram"][classes[int(branch)]])
+  return out or None
+
+
+def plateau(run: collect.Run) -> Optional[Tuple[int, float, int, float, float]]:
+  """(step at 75%, FCD there, last step, FCD there, relative improvement) of the callback's FCD curve."""
+  curve = collect.run_curve(run, "fid", "classifier")
+  if len(curve) < 2 or not run.step:
+    return None
+  cut = 0.75 * run.step
+  before = [p for p in curve if p[0] <= cut]
+  if not before:
+    return None
+  (s0, v0), (s1, v1) = before[-1], curve[-1]
+  return s0, v0, s1, v1, (v0 - v1) / v0 if v0 else 0.0
+
+
+class Judged:
+  """One campaign record against the bars."""
+
+  def __init__(self, run: collect.Run):
+    self.run, self.name = run, os.path.basename(run.path.rstrip("/"))
+    self.finals = _finals(run)
+    self.values = {m: _value(self.finals, m) for m in FINAL_METRICS}
+    self.shares = class_shares(self.finals, run.config)
+    self.purity = branch_purity(self.finals, run.config)
+    self.plateau = plateau(run)
+
+  def failures(self) -> List[str]:
+    """The bars this run misses ([] when it meets all of them); a missing number is a miss."""
+    out = []
+    is_, fid = self.values["is"], self.values["fid"]
+    if is_ is None or is_ < BARS["is"]:
+      out.append(f"IS {collect.fmt(is_)} < {BARS['is']}")
+    if fid is None or fid > BARS["fid"]:
+      out.append(f"FCD {collect.fmt(fid)} > {BARS['fid']:g}")
+    if self.shares is None:
+      out.append("no class histogram")
+    else:
+      low = {c: v for c, v in self.shares.items() if v < BARS["min_class"]}
+      if low:
+        out.append("classes below 3%: " + ", ".join(f"{c} ({100 * v:.1f}%)" for c, v in sorted(low.items())))
+    if self.purity is not None:
+      low = {b: v for b, v in self.purity.items() if v < BARS["branch_purity"]}
+      if low:
+        out.append("branches below 80% own class: " + ", ".join(f"{b} ({100 * v:.0f}%)" for b, v in sorted(low.items())))
+    return out
+
+  def plateau_text(self) -> str:
+    if self.plateau is None:
+      return "no curve"
+    s0, v0, s1, v1, rel = self.plateau
+    word = "yes" if rel < PLATEAU_IMPROVEMENT else "no"
+    return f"{word}: {v0:.1f} at {s0} -> {v1:.1f} at {s1} ({100 * rel:+.0f}%)"
+
+
+def campaign_runs(runs: List[collect.Run]) -> List[collect.Run]:
+  """The campaign's records among `runs`: named c-*, and archived (a live run directory is not a record)."""
+  return [r for r in runs if os.path.basename(r.path.rstrip("/")).startswith(RECORD_PREFIX)
+          and os.path.isfile(os.path.join(r.path, "archive.json"))]
+
+
+def _mean_std(values: Sequence[float]) -> Tuple[float, Optional[float], int]:
+  arr = np.asarray(values, float)
+  return float(arr.mean()), (float(arr.std(ddof=1)) if len(arr) > 1 else None), len(arr)
+
+
+def _fmt_ms(m, s, n) -> str:
+  return f"{m:.2f}" + (f" ± {s:.2f}" if s is not None else "") + f" (n={n})"
+
+
+def claim_rows(judged: List[Judged]) -> List[List[str]]:
+  by_conf: Dict[str, List[Judged]] = {}
+  for j in judged:
+    by_conf.setdefault(configuration(j.name), []).append(j)
+  rows = []
+  for text, metric, relation, (a_label, a), (b_label, b) in CLAIMS:
+    a_vals = [j.values[metric] for j in by_conf.get(a, []) if j.values[metric] is not None]
+    b_vals = [j.values[metric] for j in by_conf.get(b, []) if j.values[metric] is not None]
+    if not a_vals or not b_vals:
+      missing = [lbl for lbl, v in ((a_label, a_vals), (b_label, b_vals)) if not v]
+      rows.append([text, "—", "—", f"not run yet ({', '.join(missing)})"])
+      continue
+    ma, mb = _mean_std(a_vals), _mean_std(b_vals)
+    verdict = verdicts.compare(relation, *ma, *mb)
+    if min(ma[2], mb[2]) < SEEDS_FOR_VERDICT and not verdict.startswith("inconclusive"):
+      verdict = f"inconclusive ({min(ma[2], mb[2])} seed(s) on one side, {SEEDS_FOR_VERDICT} needed; now: {verdict})"
+    unlearned = [j.name for j in by_conf[a] + by_conf[b] if j.failures()]
+    if unlearned:  # a model that has not learned is no evidence for or against a paper's claim
+      verdict = (f"no verdict: {', '.join(unlearned)} miss the learned-model bars (the rule alone would say: "
+                 f"{verdict})")
+    rows.append([text, f"{a_label}: {_fmt_ms(*ma)}", f"{b_label}: {_fmt_ms(*mb)}", verdict])
+  return rows
+
+
+def _cell(v) -> str:
+  return str(v).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header, rows) -> List[str]:
+  return (["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+          + ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows])
+
+
+def _planned():
+  from tfgan_repro import campaign  # light: no TensorFlow
+  return campaign.plan()
+
+
+def render(runs: List[collect.Run], planned=None, out_dir: str = "") -> str:
+  """The page's markdown; `out_dir` is where it is written (grid links are relative to it)."""
+  judged = {j.name: j for j in (Judged(r) for r in runs)}
+  planned = _planned() if planned is None else planned
+  lines = ["# Trained-reproduction campaign (issue 16)", "",
+           "Generated by `python -m tfgan_repro.report` from the campaign's records (`results/runs/c-*`, "
+           "committed by `python -m tfgan_repro.campaign run`); do not edit by hand. Protocol: "
+           "[PROTOCOL.md](PROTOCOL.md). Every number is the classifier's (Frechet classifier distance FCD, "
+           "classifier IS; NOT the papers' Inception numbers), on 10,000 samples against the train split at "
+           "the run's last step.", "",
+           f"Bars of a learned model: IS >= {BARS['is']}, FCD <= {BARS['fid']:g}, every trained class >= 3% of "
+           "the samples, each IGAN_v2 / IGAN_VN branch >= 80% its own class. Plateau: the training callback's "
+           "FCD (2,000 samples) improves by under 10% over the last 25% of the steps.", "",
+           "## Runs", ""]
+  rows = []
+  for p in planned:
+    j = judged.pop(p.name, None)
+    if j is None:
+      rows.append([p.name, p.claim, "not run yet", "", "", "", "", "", "", ""])
+      continue
+    v = j.values
+    low = min(j.shares.items(), key=lambda kv: kv[1]) if j.shares else None
+    fails = j.failures()
+    purity = ", ".join(f"{b}: {100 * x:.0f}%" for b, x in sorted(j.purity.items())) if j.purity else "—"
+    rows.append([p.name, p.claim, str(j.run.step), collect.fmt(v["fid"]), collect.fmt(v["is"]),
+                 " / ".join(collect.fmt(v[m]) for m in ("precision", "recall", "density", "coverage")),
+                 f"{low[0]}: {100 * low[1]:.1f}%" if low else "—", purity, j.plateau_text(),
+                 "all met" if not fails else "; ".join(fails)])
+  for j in judged.values():  # records of runs no longer in the plan
+    rows.append([j.name, "(not in the current plan)", str(j.run.step), collect.fmt(j.values["fid"]),
+                 collect.fmt(j.values["is"]), "", "", "", j.plateau_text(), "; ".join(j.failures()) or "all met"])
+  lines += _table(["run", "answers", "step", "FCD", "IS", "P / R / D / C", "rarest class", "branch purity",
+                   "plateau", "bars"], rows)
+  lines += ["", "## Curves and grids", "",
+            "FCD of the training callback (2,000 samples) at each evaluation, and the run's last sample grid.", ""]
+  for j in sorted((Judged(r) for r in runs), key=lambda j: j.name):
+    curve = collect.run_curve(j.run, "fid", "classifier")
+    grid = [s for s in j.run.samples if os.path.basename(s).startswith("samples_")]
+    where = os.path.relpath(grid[-1], out_dir) if grid and out_dir else (grid[-1] if grid else "")
+    lines.append(f"- {j.name}: " + ", ".join(f"{s}: {v:.1f}" for s, v in curve)
+                 + (f"; grid [{os.path.basename(where)}]({where})" if where else ""))
+  lines += ["", "## Claims at the campaign budget", "",
+            "A claim needs 3 seeds per side for a verdict (results/DISCUSSION.md's rule: a difference within "
+            "the sum of the seeds' standard deviations is inconclusive).", ""]
+  lines += _table(["claim", "first", "second", "verdict"], claim_rows([Judged(r) for r in runs]))
+  return "\n".join(lines) + "\n"
