@@ -93,3 +93,9 @@ def test_lanes_take_partial_runs_then_seed_0_of_everything_and_only_what_fits(tm
   assert order(minutes=60) == ["b-s1", "a-s0", "a-s1"]  # b-s0's 120 minutes do not fit in 60
   assert order(minutes=10) == []
   assert order(only="a-") == ["a-s0", "a-s1"]
+
+
+def test_a_repeated_steps_flag_counts_as_absl_reads_it():
+  assert campaign._target_steps("--steps=5000 --eval_every=500 --steps=4000") == 4000
+  wgan = [p for p in campaign.plan() if p.name == "c-wgan_gp-fm96-c07-s0"][0]
+  assert campaign._target_steps(wgan.flags) == 4000

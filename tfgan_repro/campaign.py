@@ -66,10 +66,10 @@ def plan() -> List[Planned]:
   runs = []
   # Seed 003: DCGAN with the five techniques vs plain DCGAN, plus one leave-one-out run per technique.
   runs += _seeds("c-dcgan-fm32", f"--model=dcgan {_DCGAN32}", 33, "c003 baseline; family bar")
-  runs += _seeds("c-dcgan_improved-fm32", f"--model=dcgan_improved {_DCGAN32}", 60, "c003; family bar")
+  runs += _seeds("c-dcgan_improved-fm32", f"--model=dcgan_improved {_DCGAN32}", 65, "c003; family bar")
   for t in _TECHNIQUES:
     off = "--label_smoothing=1.0" if t == "label_smoothing" else f"--{t}=false"
-    runs += _seeds(f"c-dcgan_improved-no_{t}-fm32", f"--model=dcgan_improved {_DCGAN32} {off}", 60,
+    runs += _seeds(f"c-dcgan_improved-no_{t}-fm32", f"--model=dcgan_improved {_DCGAN32} {off}", 65,
                    f"c003 leave-one-out: {t}")
   # Seed 000: BEGAN-skip with separate rates vs BEGAN, and the 2x2 ablation; gamma 0.3 / 0.5 / 0.7.
   runs += _seeds("c-began-fm32", f"--model=began {_BEGAN32}", 60, "c000 baseline; family bar")
@@ -82,12 +82,12 @@ def plan() -> List[Planned]:
     runs += _seeds(f"c-began_skip-gamma{g}-fm32", f"--model=began_skip --gamma={g} {_BEGAN32}", 60,
                    f"c000 gamma {g}")
   # Seed 001: IGAN vs IGAN_v2 vs WGAN-GP vs DCGAN at 96x96 (three classes for IGAN_VN).
-  runs += _seeds("c-igan-fm96-c07", f"--model=igan {_AT96} --classes=0,7 --batch_size=8", 90, "c001; family bar")
-  runs += _seeds("c-igan_v2-fm96-c07", f"--model=igan_v2 {_AT96} --classes=0,7 --batch_size=8", 90,
+  runs += _seeds("c-igan-fm96-c07", f"--model=igan {_AT96} --classes=0,7 --batch_size=8", 70, "c001; family bar")
+  runs += _seeds("c-igan_v2-fm96-c07", f"--model=igan_v2 {_AT96} --classes=0,7 --batch_size=8", 70,
                  "c001 v2 vs IGAN; family bar")
-  runs += _seeds("c-igan_vn-fm96-c017", f"--model=igan_vn {_AT96} --classes=0,1,7 --batch_size=8", 110,
+  runs += _seeds("c-igan_vn-fm96-c017", f"--model=igan_vn {_AT96} --classes=0,1,7 --batch_size=8 --steps=4000", 85,
                  "family bar (three classes)")
-  runs += _seeds("c-wgan_gp-fm96-c07", f"--model=wgan_gp {_AT96} --classes=0,7", 90, "c001 baseline; family bar")
+  runs += _seeds("c-wgan_gp-fm96-c07", f"--model=wgan_gp {_AT96} --classes=0,7 --steps=4000", 85, "c001 baseline; family bar")
   runs += _seeds("c-dcgan-fm96-c07", f"--model=dcgan --resolution=96 {_AT96} --classes=0,7", 60, "c001 baseline")
   return runs
 
@@ -97,10 +97,10 @@ def runs_dir() -> str:
 
 
 def _target_steps(flags: str) -> int:
-  for token in shlex.split(flags):
-    if token.startswith("--steps="):
-      return int(token.split("=", 1)[1])
-  raise ValueError(f"A campaign run must name --steps: {flags}")
+  steps = [int(t.split("=", 1)[1]) for t in shlex.split(flags) if t.startswith("--steps=")]
+  if not steps:
+    raise ValueError(f"A campaign run must name --steps: {flags}")
+  return steps[-1]  # absl keeps the last value of a repeated flag
 
 
 def _newest_checkpoint(run: str) -> Optional[int]:
