@@ -99,3 +99,12 @@ def test_a_repeated_steps_flag_counts_as_absl_reads_it():
   assert campaign._target_steps("--steps=5000 --eval_every=500 --steps=4000") == 4000
   wgan = [p for p in campaign.plan() if p.name == "c-wgan_gp-fm96-c07-s0"][0]
   assert campaign._target_steps(wgan.flags) == 4000
+
+
+def test_paths_inside_command_lines_are_made_portable_too():
+  from tfgan_repro.results import archive
+  home = os.path.expanduser("~")
+  repo = os.path.join(home, "work", "repo")
+  text = json.dumps({"command": f"python -m tfgan_repro.main --workdir={home}/.cache/c/r --x {repo}/checkpoints/y"})
+  assert json.loads(archive.portable(text, repo)) == {
+      "command": "python -m tfgan_repro.main --workdir=~/.cache/c/r --x checkpoints/y"}

@@ -13,7 +13,6 @@ generator and its sampling state only (no discriminators, no optimizer slots); i
 """
 import json
 import os
-import shutil
 import sys
 
 import numpy as np
@@ -133,12 +132,15 @@ def export_run(model, workdir: str, out: str, step: int, seed: int = 0, atol: fl
   if os.path.exists(out):
     raise ValueError(f"{out} exists; choose a new --out (an export never overwrites).")
   os.makedirs(out)
+  from tfgan_repro.results.archive import portable  # an export may be committed: no machine paths in it
   for name in _RUN_FILES:
     if os.path.isfile(os.path.join(workdir, name)):
-      shutil.copyfile(os.path.join(workdir, name), os.path.join(out, name))
+      with open(os.path.join(workdir, name)) as src, open(os.path.join(out, name), "w") as dst:
+        dst.write(portable(src.read(), os.getcwd()))
   with open(os.path.join(out, "run_info.jsonl"), "a") as f:
-    f.write(json.dumps({"event": "slim export", "source": os.path.abspath(workdir), "step": step,
-                        "command": "python -m tfgan_repro.sample " + " ".join(sys.argv[1:])}) + "\n")
+    f.write(portable(json.dumps({"event": "slim export", "source": os.path.abspath(workdir), "step": step,
+                                 "command": "python -m tfgan_repro.sample " + " ".join(sys.argv[1:])}),
+                     os.getcwd()) + "\n")
   manager = tf.train.CheckpointManager(tf.train.Checkpoint(**_generator_state(model)), os.path.join(out, "ckpt"),
                                        max_to_keep=1, checkpoint_name="ckpt")
   manager.save(checkpoint_number=step)

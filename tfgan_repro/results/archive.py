@@ -18,6 +18,7 @@ Re-archiving a run replaces its record.
 """
 import json
 import os
+import re
 import shutil
 import sys
 from typing import List
@@ -42,7 +43,8 @@ def portable(text: str, repo: str) -> str:
   paths in the home directory start with `~/` (committed records name no machine's directories)."""
   prefixes = {os.path.abspath(repo) + os.sep: "", os.path.expanduser("~") + os.sep: "~" + os.sep}
   for prefix in sorted(prefixes, key=len, reverse=True):  # the longer first: a repository inside home
-    text = text.replace('"' + prefix, '"' + prefixes[prefix])
+    # where a path starts: a JSON string, a flag's value (--workdir=/...), or a word of a command line
+    text = re.sub(r'(?<=["=\s])' + re.escape(prefix), prefixes[prefix].replace("\\", "\\\\"), text)
   return text
 
 
