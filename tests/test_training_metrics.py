@@ -9,10 +9,12 @@ from tfgan_repro.training import loop
 from tests.helpers import tiny_config
 
 
-def test_eval_every_logs_fid_curve(tmp_path, fashion_dir):
+def test_eval_every_logs_fid_curve(tmp_path, fashion_dir, capsys):
   config = tiny_config("dcgan_fashion_mnist_32", steps=2, eval_every=1, eval_samples=16)
   loop.train(config, str(tmp_path / "run"))
   records = [json.loads(l) for l in (tmp_path / "run" / "scores.jsonl").read_text().splitlines()]
+  out = capsys.readouterr().out  # the run's log says each score too
+  assert f"step 2: FCD {records[1]['value']:.3g} (classifier, 16 samples; not Inception numbers)" in out
   assert [r["checkpoint_step"] for r in records] == [1, 2]
   assert all(r["metric"] == "fid" and r["value"] > 0 and r["n_fake"] == 16 for r in records)
   values = {}
