@@ -2,6 +2,12 @@
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# TF 2.21's oneDNN kernels crash (SIGSEGV / SIGABRT in conv2d_backprop_filter) on eager-mode gradients through
+# Conv2D on an AMD EPYC with AVX512_BF16 (2026-12-02: tests/test_igan_batchnorm.py, test_igan_fused_bn.py);
+# the same gradients inside tf.function, as every training step runs them, do not. The suite runs TF's
+# non-oneDNN kernels everywhere, so it passes on every CPU model these machines have; set
+# TF_ENABLE_ONEDNN_OPTS=1 to test the oneDNN path.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import numpy as np
 import pytest
