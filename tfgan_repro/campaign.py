@@ -82,8 +82,8 @@ def plan() -> List[Planned]:
     runs += _seeds(f"c-began_skip-gamma{g}-fm32", f"--model=began_skip --gamma={g} {_BEGAN32}", 60,
                    f"c000 gamma {g}")
   # Seed 001: IGAN vs IGAN_v2 vs WGAN-GP vs DCGAN at 96x96 (three classes for IGAN_VN).
-  runs += _seeds("c-igan-fm96-c07", f"--model=igan {_AT96} --classes=0,7 --batch_size=8", 70, "c001; family bar")
-  runs += _seeds("c-igan_v2-fm96-c07", f"--model=igan_v2 {_AT96} --classes=0,7 --batch_size=8", 70,
+  runs += _seeds("c-igan-fm96-c07", f"--model=igan {_AT96} --classes=0,7 --batch_size=8", 60, "c001; family bar")
+  runs += _seeds("c-igan_v2-fm96-c07", f"--model=igan_v2 {_AT96} --classes=0,7 --batch_size=8", 125,
                  "c001 v2 vs IGAN; family bar")
   runs += _seeds("c-igan_vn-fm96-c017", f"--model=igan_vn {_AT96} --classes=0,1,7 --batch_size=8 --steps=4000", 85,
                  "family bar (three classes)")
