@@ -2,15 +2,23 @@
 read from its FCD curve, and a claim gets a verdict only from 3 seeds a side."""
 import json
 
+import pytest
+
 from tfgan_repro import campaign
-from tfgan_repro.results import campaign_report, collect
+from tfgan_repro.results import campaign_report, collect, real_is
+
+# real IS of all classes and of classes 0 and 7 at 96x96x3 (made-up round numbers: the bar for {0, 7} is 1.8)
+TABLE = {real_is.key("fashion_mnist", "train", 96, 3, ()): 6.0,
+         real_is.key("fashion_mnist", "train", 96, 3, (0, 7)): 2.4}
 
 
 def _record(root, name, *, fid, is_, hist, curve, step=1000, classes=None, branches=None, seed=0):
   d = root / name
   d.mkdir(parents=True)
   (d / "config.json").write_text(json.dumps({"preset": "dcgan_fashion_mnist_32", "seed": seed,
-                                             "classes": classes or []}))
+                                             "dataset": "fashion_mnist", "split": "train",
+                                             "resolution": 96 if classes else 32, "channels": 3 if classes else 0,
+                                             "classes": ",".join(map(str, classes or []))}))
   (d / "archive.json").write_text(json.dumps({"checkpoint_step": step}))
   (d / "scalars.json").write_text("{}")
   final = dict(checkpoint_step=step, network="classifier", n_fake=10000)
@@ -43,11 +51,44 @@ def test_bars_name_each_miss_and_a_learned_run_meets_all(tmp_path):
 def test_only_the_trained_classes_count_and_each_branch_must_draw_its_own_class(tmp_path):
   hist = [0.5, 0, 0, 0, 0, 0, 0, 0.5, 0, 0]  # classes 0 and 7 only: the other eight at 0% are no miss
   branches = {0: [0.9] + [0] * 6 + [0.1, 0, 0], 1: [0.3] + [0] * 6 + [0.7, 0, 0]}
-  j = campaign_report.Judged(_record(tmp_path, "c-v2-s0", fid=10.0, is_=4.6, hist=hist, curve=[(1000, 10.0)],
-                                     classes=[0, 7], branches=branches))
+  j = campaign_report.Judged(_record(tmp_path, "c-v2-s0", fid=10.0, is_=2.0, hist=hist, curve=[(1000, 10.0)],
+                                     classes=[0, 7], branches=branches), TABLE)
   assert j.shares == {0: 0.5, 7: 0.5}
   assert j.purity == {0: 0.9, 1: 0.7}
   assert j.failures() == ["branches below 80% own class: 1 (70%)"]
+
+
+def test_a_class_subset_run_is_held_to_its_own_real_images_share_of_the_is_bar(tmp_path):
+  two = [0.5, 0, 0, 0, 0, 0, 0, 0.5, 0, 0]
+  low = campaign_report.Judged(_record(tmp_path, "c-low-s0", fid=10.0, is_=1.7, hist=two, curve=[(1000, 10.0)],
+                                       classes=[0, 7]), TABLE)
+  assert low.is_bar == 4.5 * 2.4 / 6.0
+  assert low.failures() == ["IS 1.70 < 1.80 = 4.5 x real 2.40 / 6.00"]
+  high = campaign_report.Judged(_record(tmp_path, "c-high-s0", fid=10.0, is_=1.9, hist=two, curve=[(1000, 10.0)],
+                                        classes=[0, 7]), TABLE)
+  assert high.failures() == []
+  # all ten classes: the bar itself, table or not; a subset the table lacks: a miss that says what to run
+  full = campaign_report.Judged(_record(tmp_path, "c-full-s0", fid=3.0, is_=4.6, hist=EVEN, curve=[(1000, 3.0)]), {})
+  assert full.is_bar == 4.5 and full.failures() == []
+  unknown = campaign_report.Judged(_record(tmp_path, "c-u-s0", fid=10.0, is_=2.3, hist=two, curve=[(1000, 10.0)],
+                                           classes=[0, 7]), {})
+  assert unknown.is_bar is None
+  assert unknown.failures()[0].startswith("IS bar unknown:") and "tfgan_repro.results.real_is" in unknown.failures()[0]
+
+
+def test_real_is_data_specs_and_the_committed_table():
+  assert real_is.parse_data("fashion_mnist:96:3:0,7") == ("fashion_mnist", 96, 3, (0, 7))
+  assert real_is.parse_data("fashion_mnist:32:1:") == ("fashion_mnist", 32, 1, ())
+  for bad in ("fashion_mnist:96:3", ":96:3:"):
+    with pytest.raises(ValueError, match="dataset:resolution:channels:classes"):
+      real_is.parse_data(bad)
+  with pytest.raises(ValueError, match="must be integers"):
+    real_is.parse_data("fashion_mnist:x:3:")
+  table = real_is.load()  # results/real_is.json: every subset the campaign trains on, with its all-class entry
+  for spec in real_is.DEFAULT_DATA:
+    dataset, res, ch, classes = real_is.parse_data(spec)
+    assert real_is.key(dataset, "train", res, ch, classes) in table
+    assert real_is.key(dataset, "train", res, ch, ()) in table
 
 
 def test_a_claim_needs_three_seeds_a_side(tmp_path):

@@ -91,6 +91,20 @@ def test_keras_inception_random_weights_shapes():
   assert net.describe()["paper_comparable"] is False and net.describe()["weights_sha256"] == "random"
 
 
+def test_one_classifier_scores_images_of_different_shapes_in_turn():
+  # A shape-relaxing retrace once lost the channel count after 32x32x1 batches, so 96x96x3 ones then failed.
+  net = make_feature_network("classifier", dataset="fashion_mnist")
+  rng = np.random.default_rng(0)
+  gray = rng.uniform(-1, 1, (5, 32, 32, 1)).astype(np.float32)
+  rgb = np.repeat(np.repeat(np.repeat(gray, 3, axis=1), 3, axis=2), 3, axis=3)  # the same images, 96x96x3
+  f_gray, l_gray = compute_features(net, gray, progress=False)
+  f_rgb, l_rgb = compute_features(net, rgb, batch_size=2, progress=False)
+  f_again, _ = compute_features(net, gray[:3], progress=False)
+  assert f_rgb.shape == f_gray.shape == (5, net.feature_dim) and l_rgb.shape == (5, net.num_logits)
+  np.testing.assert_allclose(f_again, f_gray[:3], rtol=1e-5, atol=1e-5)
+  assert np.isfinite(f_rgb).all() and not np.allclose(f_rgb[0], f_rgb[1])
+
+
 def test_unknown_network():
   with pytest.raises(ValueError, match="choose one of"):
     make_feature_network("vgg")

@@ -76,6 +76,17 @@ class FeatureNetwork:
     """float32 (B, H, W, C) in [0, 255] -> (features (B, feature_dim), logits (B, num_logits))."""
     raise NotImplementedError
 
+  def _per_shape(self, forward, pixels) -> tuple:
+    """forward(pixels) run as one traced graph per image shape (any batch size). A shape-relaxing retrace
+    (reduce_retracing) would drop the channel count that `match_channels` needs once one network has scored,
+    say, 32x32x1 images and then gets 96x96x3 ones."""
+    pixels = tf.convert_to_tensor(pixels, tf.float32)
+    graphs = self.__dict__.setdefault("_graphs", {})
+    shape = tuple(pixels.shape[1:])
+    if shape not in graphs:
+      graphs[shape] = tf.function(forward, input_signature=[tf.TensorSpec((None,) + shape, tf.float32)])
+    return graphs[shape](pixels)
+
   def __call__(self, pixels: np.ndarray) -> tuple:
     features, logits = self._run(pixels)
     return np.asarray(features, np.float32), np.asarray(logits, np.float32)

@@ -87,7 +87,6 @@ class Classifier(FeatureNetwork):
                    f"{self.channels} channel(s)")
     self.weights, self.weight_hash = path, sha256_prefix(path)
 
-  @tf.function(reduce_retracing=True)
   def _forward(self, pixels):
     x = match_channels(pixels, self.channels)
     if tuple(x.shape[1:3]) != self.input_size:
@@ -95,7 +94,7 @@ class Classifier(FeatureNetwork):
     return self._model(x / 127.5 - 1.0, training=False)
 
   def _run(self, pixels: np.ndarray) -> tuple:
-    features, logits = self._forward(tf.convert_to_tensor(pixels, tf.float32))
+    features, logits = self._per_shape(self._forward, pixels)
     return features.numpy(), logits.numpy()
 
   def describe(self) -> dict:

@@ -62,12 +62,11 @@ class KerasInception(FeatureNetwork):
     top = model.get_layer("predictions")  # Dense(1000, softmax): logits = pool @ W + b
     self._kernel, self._bias = top.kernel, top.bias
 
-  @tf.function(reduce_retracing=True)
   def _forward(self, pixels):
     x = tf.image.resize(match_channels(pixels, 3), (INPUT_SIZE, INPUT_SIZE), method="bilinear")
     pool = self._pool(x / 127.5 - 1.0, training=False)  # (B, 2048)
     return pool, tf.matmul(pool, self._kernel) + self._bias  # (B, 1000)
 
   def _run(self, pixels: np.ndarray) -> tuple:
-    pool, logits = self._forward(tf.convert_to_tensor(pixels, tf.float32))
+    pool, logits = self._per_shape(self._forward, pixels)
     return pool.numpy(), logits.numpy()
