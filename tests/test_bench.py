@@ -32,12 +32,25 @@ def test_bench_writes_every_figure(tmp_path, monkeypatch):
   text = bench.run(presets=["began_fashion_mnist_32", "dcgan_fashion_mnist_32"], widths=["4"], batch=4, steps=2,
                    repeats=2, warmup=1, precisions=["false"], variants=[{}], threads=0, sources=True,
                    evaluation=True, out=str(out), draft=True, command="python -m tfgan_repro.bench (test)",
-                   eval_batch=2)
+                   eval_batch=2, one_core=["began_fashion_mnist_32:4:4"], profile=["began_fashion_mnist_32:4:4"])
   assert out.read_text() == text
-  for heading in ("## Machine", "## Training step", "## Input pipeline by source", "## Evaluation"):
+  for heading in ("## Machine", "## Issue 13's targets in this run", "## Training step", "## One core",
+                  "## Input pipeline by source", "## Evaluation"):
     assert heading in text
   training = table_rows(text, "| preset |")
-  assert len(training) == 4  # two presets, by wall clock and by CPU time
+  assert len(training) == 6  # two presets and the one-core one, by wall clock and by CPU time
+  one_core = text[text.index("## One core"):text.index("## Input pipeline")]
+  assert re.search(r"pinned to core \d+ .* own 2048x2048 float32 matmul, \d+ GFLOP/s", one_core)
+  assert "threads 1" in one_core and "| began_fashion_mnist_32 | n=4 | 4 (4) |" in one_core
+  profiled = text[text.index("## Where a step's time goes"):text.index("## Input pipeline")]
+  assert "began_fashion_mnist_32 n=4 batch 4, threads 1:" in profiled
+  op_rows = table_rows(profiled, "| op type |")
+  assert len(op_rows) >= 3 and all(float(r[1]) >= 0 and 0 <= float(r[2].rstrip("%")) <= 100 for r in op_rows)
+  assert any("Conv2D" in r[0] for r in op_rows)  # BEGAN's step is convolutions first
+  targets = table_rows(text, "| target |")
+  # n=4 is neither target width, the DCGAN-64 row was not asked for: each says so; the sources have figures
+  assert [r[1] for r in targets[:3]] == ["not timed"] * 3 and all(r[2] == "-" for r in targets[:3])
+  assert any(r[0].startswith("input pipeline, image folder") and r[2] in ("yes", "no") for r in targets)
   sources = table_rows(text, "| source |")
   assert len(sources) >= 2 and any(r[0].startswith("image folder") for r in sources)
   evaluation = table_rows(text, "| network |")

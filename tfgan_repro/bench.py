@@ -6,10 +6,18 @@ results/PERFORMANCE.md with the machine's facts and this command.
   python -m tfgan_repro.bench --variants='steps_per_execution=1;steps_per_execution=8'   # A/B in one run
   python -m tfgan_repro.bench --presets=began_fashion_mnist_32:16:16@steps_per_execution=10,dcgan_celeba_64:64:64
   taskset -c 0 python -m tfgan_repro.bench --threads=1 ...      # one core, as a one-run-per-core campaign
+  python -m tfgan_repro.bench --one_core=began_fashion_mnist_32:16:16   # + a one-core table in the same report
+
+--one_core items are timed in a child process pinned to one core (`taskset -c --one_core_cpu`, one intra- and
+one inter-op thread: what `tfgan_repro.campaign` gives each run), against a matmul peak measured by that child
+on that core, after the main cases; the report holds both tables.
 
 This file only defines flags; the measuring lives in `tfgan_repro.perf`.
 """
 import gc
+import json
+import os
+import subprocess
 import sys
 import tempfile
 
@@ -37,6 +45,13 @@ flags.DEFINE_bool("evaluation", True, "Time feature extraction and the real-stat
 flags.DEFINE_string("out", "results/PERFORMANCE.md", "Where to write the report ('' : print only).")
 flags.DEFINE_bool("draft", False, "Mark the report as a development draft, not a reference measurement.")
 flags.DEFINE_integer("eval_batch", 0, "Batch of the feature networks (0: 500 for the classifier, 50 for Inception).")
+flags.DEFINE_list("one_core", [], "Preset items (as --presets) also timed on one pinned core with one thread, as "
+                  "a campaign lane runs them; the report gets a one-core table beside the main one.")
+flags.DEFINE_integer("one_core_cpu", -1, "The core --one_core items are pinned to (-1: the last usable one).")
+flags.DEFINE_list("profile", [], "Preset items (as --presets) whose bare step is traced with the TF profiler and "
+                  "summed per op type (where a step's time goes); with --one_core, on that pinned core.")
+flags.DEFINE_string("rows_json", "", "Also write the training rows and matmul peaks as JSON here (used by the "
+                    "one-core child process).")
 FLAGS = flags.FLAGS
 
 
@@ -87,8 +102,50 @@ def _time_case(name, width, batch, overrides, threads, work, **timing):
   return row
 
 
+def _profile_case(name, width, batch, overrides, threads, work):
+  """(label, perf.profile.Breakdown) of the bare step of one preset case."""
+  from tfgan_repro import gans
+  from tfgan_repro.perf import profile, training
+  from tfgan_repro.training import loop, runtime
+  config = training.preset_config(name, width, batch, {**overrides, "threads": str(threads), "eval_every": "0"})
+  config.data_dir = training.synthetic_npz(work, config.resolution, loop.channels_of(config))
+  model = gans.build(config, loop.channels_of(config), runtime.configure_precision(config.mixed_precision))
+  batch_data = next(iter(training._dataset(config, model)))
+  found = profile.breakdown(config, model, batch_data)
+  label = f"{name} {training.describe_widths(config)} batch {config.batch_size}, threads {threads or 'default'}"
+  print(f"profile {label}: {found.python_ms:.1f} ms/step from Python, {found.executor_ms:.1f} in the executor, "
+        f"{found.ops_ms:.1f} in {found.ops_per_step:.0f} ops", flush=True)
+  import keras
+  keras.backend.clear_session()
+  gc.collect()
+  return label, found
+
+
+def one_core_rows(items, *, cpu: int, steps: int, repeats: int, warmup: int, precisions, profile=()) -> tuple:
+  """([StepFigures], float32 peak {"wall", "cpu"}, [(label, Breakdown)]) of `items` (and the `profile` items)
+  timed by a child bench pinned to core `cpu` with one intra- and one inter-op thread."""
+  from tfgan_repro.perf import profile as profile_lib, training
+  if cpu < 0:
+    cpu = sorted(os.sched_getaffinity(0))[-1]
+  with tempfile.TemporaryDirectory(prefix="tfgan_bench_core_") as tmp:
+    path = os.path.join(tmp, "rows.json")
+    cmd = ["taskset", "-c", str(cpu), sys.executable, "-m", "tfgan_repro.bench", "--threads=1",
+           f"--presets={','.join(items)}", f"--steps={steps}", f"--repeats={repeats}", f"--warmup={warmup}",
+           f"--precisions={','.join(precisions)}", "--nosources", "--noevaluation", "--out=", f"--rows_json={path}",
+           f"--profile={','.join(profile)}"]
+    env = dict(os.environ, TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
+    print(f"one core: {' '.join(cmd[3:])} on core {cpu}", flush=True)
+    if subprocess.call(cmd, env=env) != 0 or not os.path.isfile(path):
+      raise RuntimeError(f"The one-core bench on core {cpu} failed (its output is above).")
+    with open(path) as f:
+      got = json.load(f)
+  return ([training.StepFigures.from_json(r) for r in got["rows"]], dict(got["peak"], cpu_index=cpu),
+          [(label, profile_lib.Breakdown.from_json(b)) for label, b in got["profiles"]])
+
+
 def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants, threads, sources, evaluation,
-        out, draft, command, eval_batch: int = 0) -> str:
+        out, draft, command, eval_batch: int = 0, one_core=(), one_core_cpu: int = -1, rows_json: str = "",
+        profile=()) -> str:
   """Times everything asked for, prints a line per figure and returns (and writes to `out`) the report."""
   from tfgan_repro.training import runtime
   runtime.configure_threads(threads)  # before TensorFlow runs anything
@@ -103,6 +160,17 @@ def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants,
   rows = [_time_case(name, width, own_batch, {"mixed_precision": precision, **variant, **overrides}, threads, work,
                      steps=steps, repeats=repeats, warmup=warmup)  # an item's own overrides win
           for name, width, own_batch, overrides in cases for precision in precisions for variant in variants]
+  profiles = [] if one_core else [_profile_case(name, width, own_batch, overrides, threads, work)
+                                  for item in profile for name, width, own_batch, overrides in
+                                  parse_case(item, widths, batch)]
+  if rows_json:
+    with open(rows_json, "w") as f:
+      json.dump({"rows": [r.to_json() for r in rows], "peak": peaks["float32"],
+                 "profiles": [(label, b.to_json()) for label, b in profiles]}, f)
+  single, single_peak = [], None
+  if one_core:
+    single, single_peak, profiles = one_core_rows(one_core, cpu=one_core_cpu, steps=steps, repeats=repeats,
+                                                  warmup=warmup, precisions=precisions, profile=profile)
   source_rows = []
   if sources:
     npz = training.synthetic_npz(work, 32, 3)
@@ -122,7 +190,8 @@ def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants,
     for r in eval_rows:
       print(f"features {r.network}: {r.rate.wall:.1f} img/s, {r.gflop_per_image:.2f} GFLOP/img", flush=True)
   text = report.write(out, command=command, facts=facts, peaks=peaks, training=rows, sources=source_rows,
-                      evaluation=eval_rows, cache=cache, draft=draft) if out else ""
+                      evaluation=eval_rows, cache=cache, draft=draft, one_core=single,
+                      one_core_peak=single_peak, profiles=profiles) if out else ""
   if out:
     print(f"Wrote {out}", flush=True)
   return text
@@ -136,7 +205,8 @@ def main(argv):
     run(presets=FLAGS.presets, widths=FLAGS.widths, batch=FLAGS.batch, steps=FLAGS.steps, repeats=FLAGS.repeats,
         warmup=FLAGS.warmup, precisions=FLAGS.precisions, variants=parse_variants(FLAGS.variants),
         threads=FLAGS.threads, sources=FLAGS.sources, evaluation=FLAGS.evaluation, out=FLAGS.out,
-        draft=FLAGS.draft, eval_batch=FLAGS.eval_batch, command="python -m tfgan_repro.bench " + " ".join(sys.argv[1:]))
+        draft=FLAGS.draft, eval_batch=FLAGS.eval_batch, one_core=FLAGS.one_core, one_core_cpu=FLAGS.one_core_cpu,
+        rows_json=FLAGS.rows_json, profile=FLAGS.profile, command="python -m tfgan_repro.bench " + " ".join(sys.argv[1:]))
   except ValueError as e:
     print(f"error: {e}", file=sys.stderr)
     return 2

@@ -55,20 +55,26 @@ class VirtualBatchNorm(layers.Layer):
     n = self.reference_size
     x32 = tf.cast(x, tf.float32)  # statistics in float32 under mixed precision
     spatial = list(range(1, len(x.shape) - 1))
-    ref, ex = x32[:n], x32[n:]
-    ref_mean = tf.reduce_mean(ref, [0] + spatial, keepdims=True)              # (1, [1, 1,] C)
-    ref_sq = tf.reduce_mean(tf.square(ref), [0] + spatial, keepdims=True)
-    ex_mean = tf.reduce_mean(ex, spatial, keepdims=True) if spatial else ex   # (B, [1, 1,] C)
-    ex_sq = tf.reduce_mean(tf.square(ex), spatial, keepdims=True) if spatial else tf.square(ex)
+    # Per-row moments first (one pass over the whole tensor), then the (rows, [1, 1,] C) statistics of every
+    # row; only these small tensors are sliced and joined, so the backward pass never scatters a slice's
+    # gradient into a tensor of the activations' size (StridedSliceGrad / concat: 10% of an improved-DCGAN
+    # step). The mean over the N reference rows of their spatial means is the mean over (N, S): equal sizes.
+    row_mean = tf.reduce_mean(x32, spatial, keepdims=True) if spatial else x32      # (N + B, [1, 1,] C)
+    row_sq = tf.reduce_mean(tf.square(x32), spatial, keepdims=True) if spatial else tf.square(x32)
+    ref_mean = tf.reduce_mean(row_mean[:n], 0, keepdims=True)                       # (1, [1, 1,] C)
+    ref_sq = tf.reduce_mean(row_sq[:n], 0, keepdims=True)
     w = 1.0 / (n + 1.0)
-    mean = w * ex_mean + (1.0 - w) * ref_mean
-    sq = w * ex_sq + (1.0 - w) * ref_sq
-    out = tf.concat([self._normalize(ref, ref_mean, ref_sq), self._normalize(ex, mean, sq)], 0)
-    return tf.cast(out, self.compute_dtype)
+    ones = tf.ones_like(row_mean[:n])
+    mean = tf.concat([ones * ref_mean, w * row_mean[n:] + (1.0 - w) * ref_mean], 0)
+    sq = tf.concat([ones * ref_sq, w * row_sq[n:] + (1.0 - w) * ref_sq], 0)
+    return tf.cast(self._normalize(x32, mean, sq), self.compute_dtype)
 
   def _normalize(self, x, mean, mean_sq):
+    """gamma (x - mean) / sqrt(var + eps) + beta, as x * scale + shift: the per-row scale and shift are small,
+    so the activation-sized work is one multiply and one add."""
     var = tf.maximum(mean_sq - tf.square(mean), 0.0)  # E[x^2] - E[x]^2 can round below 0
-    return (x - mean) * tf.math.rsqrt(var + self.epsilon) * self.gamma + self.beta
+    scale = tf.math.rsqrt(var + self.epsilon) * self.gamma
+    return x * scale + (self.beta - mean * scale)
 
   def compute_output_shape(self, input_shape):
     return input_shape

@@ -54,6 +54,88 @@ def training_section(rows, peaks: dict) -> List[str]:
   return out
 
 
+def one_core_section(rows, peak: dict) -> List[str]:
+  out = ["## One core (a campaign lane)", "",
+         f"Timed by a child bench pinned to core {peak.get('cpu_index', '?')} (`taskset`) with one intra- and one "
+         "inter-op thread, as `tfgan_repro.campaign` runs each run. % of peak: over that core's own 2048x2048 "
+         f"float32 matmul, {peak['wall']:.0f} GFLOP/s (wall), {peak['cpu']:.0f} (per CPU-second), measured by "
+         "the child.", ""]
+  one = {"float32": peak}
+  for line in training_section(rows, one)[4:]:  # the same tables, without the section's heading and legend
+    out.append(line)
+  return out
+
+
+# Issue 13's targets: (what, where in this report, threshold, how the figure is read off the rows).
+def _is_paper_width(r) -> bool:
+  try:
+    from tfgan_repro.perf import training
+    return training.describe_widths(training.preset_config(r.preset)) == r.widths
+  except Exception:  # a preset this checkout no longer has
+    return False
+
+
+def targets(rows, peaks, one_core, one_core_peak, sources) -> List[tuple]:
+  """[(target, figure text, met: bool or None)] of issue 13's throughput targets, from this run's rows."""
+  pct = lambda r, peak: r.fit.wall * r.gflop_per_image / peak["wall"]
+  out = []
+  for n, bar in ((16, 0.35), (32, 0.55)):
+    hits = [r for r in one_core if r.preset == "began_fashion_mnist_32" and r.widths == f"n={n}" and r.batch == 16
+            and r.precision == "float32"]
+    for r in hits:
+      out.append((f"BEGAN-32 n={n} batch 16, one core: >= {bar:.0%} of that core's peak ({r.options})",
+                  f"{_pct(pct(r, one_core_peak))} ({_fmt(r.fit.wall)} img/s)", pct(r, one_core_peak) >= bar))
+    if not hits:
+      out.append((f"BEGAN-32 n={n} batch 16, one core: >= {bar:.0%} of that core's peak", "not timed", None))
+  hits = [r for r in rows if r.preset == "dcgan_celeba_64" and r.widths == "G 64 / D 64" and r.batch == 64
+          and r.precision == "float32"]
+  for r in hits:
+    out.append((f"DCGAN-64 ngf = ndf = 64 batch 64: fit >= 1.10x the bare step ({r.options})",
+                f"{r.fit.wall / r.bare.wall:.2f}x ({_fmt(r.fit.wall)} vs {_fmt(r.bare.wall)} img/s)",
+                r.fit.wall / r.bare.wall >= 1.10))
+  if not hits:
+    out.append(("DCGAN-64 ngf = ndf = 64 batch 64: fit >= 1.10x the bare step", "not timed", None))
+  for r in rows:
+    if _is_paper_width(r) and r.precision == "float32":
+      out.append((f"{r.preset} at its paper widths ({r.widths}, batch {r.batch}), all cores: >= 55% of the peak "
+                  f"({r.options})", _pct(pct(r, peaks["float32"])), pct(r, peaks["float32"]) >= 0.55))
+  fits = [r.fit.wall for r in rows]
+  for r in sources:
+    if fits:
+      ratio = r.rate.wall / max(fits)
+      out.append((f"input pipeline, {r.source}: >= 10x the fastest training step's consumption",
+                  f"{ratio:.0f}x", ratio >= 10))
+  return out
+
+
+def targets_section(found: List[tuple]) -> List[str]:
+  out = ["## Issue 13's targets in this run", "",
+         "Each figure is read off the tables below (wall clock). The figures of the issue itself (earlier code, "
+         "another CPU of this kind) are in its text; a before / after pair in this run is a row pair of the "
+         "tables that differs in one option.", "",
+         "| target | this run | met |", "|---|---|---|"]
+  for what, figure, met in found:
+    out.append(f"| {what} | {figure} | {'-' if met is None else ('yes' if met else 'no')} |")
+  return out + [""]
+
+
+def profile_section(profiles) -> List[str]:
+  out = ["## Where a step's time goes (TF profiler)", "",
+         "The bare step traced with `tf.profiler.experimental` (perf/profile.py), per step: from Python (the "
+         "call's wall time, profiler off and on), in TF's executor, and inside the op kernels, with the largest op "
+         "types. Python minus executor is the per-call overhead; executor minus ops the executor's per-op "
+         "overhead.", ""]
+  for label, b in profiles:
+    overhead = 1 - b.ops_ms / b.traced_ms if b.traced_ms else 0.0
+    out += [f"{label}: {b.python_ms:.1f} ms per step from Python ({b.traced_ms:.1f} while traced), "
+            f"{b.executor_ms:.1f} ms in the executor, {b.ops_ms:.1f} ms in {b.ops_per_step:.0f} op calls; "
+            f"{100 * overhead:.1f}% of the traced step outside op kernels.", "", "| op type | ms / step | share of op time | calls / step |", "|---|---|---|---|"]
+    for name, ms, calls in b.by_type:
+      out.append(f"| {name} | {ms:.2f} | {100 * ms / b.ops_ms:.1f}% | {calls:.0f} |")
+    out.append("")
+  return out
+
+
 def sources_section(rows, fastest_fit: Optional[float]) -> List[str]:
   out = ["## Input pipeline by source", "",
          "Images/s of `data.make_dataset` alone; the last column divides by the fastest fit of this run "
@@ -93,15 +175,21 @@ METHOD = ["## How these figures are made", "",
 
 
 def write(path: str, *, command: str, facts: dict, peaks: dict, training, sources, evaluation, cache,
-          draft: bool) -> str:
+          draft: bool, one_core=(), one_core_peak: Optional[dict] = None, profiles=()) -> str:
   title = "# Throughput" + (" (DRAFT: development measurements on a shared machine, not the reference run)"
                             if draft else "")
   fits = [r.fit.wall for r in training]
   lines = [title, "", "Written by `python -m tfgan_repro.bench`; regenerate it with the command below.", "",
            "```", command, "```", ""]
   lines += machine_section(facts, peaks)
+  if training or one_core:
+    lines += targets_section(targets(training, peaks, one_core, one_core_peak, sources))
   if training:
     lines += training_section(training, peaks)
+  if one_core:
+    lines += one_core_section(one_core, one_core_peak)
+  if profiles:
+    lines += profile_section(profiles)
   if sources:
     lines += sources_section(sources, max(fits) if fits else None)
   if evaluation or cache:

@@ -27,6 +27,13 @@ class StepFigures(NamedTuple):
   bare: timing.Rate         # images/s of tf.function(model.train_step) on one in-memory batch
   pipeline: timing.Rate     # images/s of the input pipeline alone
 
+  def to_json(self) -> dict:
+    return {k: (list(v) if isinstance(v, timing.Rate) else v) for k, v in self._asdict().items()}
+
+  @classmethod
+  def from_json(cls, d: dict) -> "StepFigures":
+    return cls(**{k: (timing.Rate(*v) if k in ("fit", "bare", "pipeline") else v) for k, v in d.items()})
+
 
 def preset_config(name: str, width: int = 0, batch: int = 0, overrides: Optional[Dict[str, str]] = None):
   """The preset's config with width (n for BEGAN, G and D widths otherwise) and batch size replaced."""
