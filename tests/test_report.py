@@ -191,6 +191,7 @@ def test_bare_command_rebuilds_the_committed_results(tmp_path, monkeypatch):
   import shutil
   shutil.copytree(committed / "runs", tmp_path / "results" / "runs")
   shutil.copy(committed / "DISCUSSION.md", tmp_path / "results")  # hand-written; README links it when present
+  shutil.copy(committed / "real_is.json", tmp_path / "results")  # CAMPAIGN.md's class-subset IS bars read it
   monkeypatch.chdir(tmp_path)
   render.write_report(collect.DEFAULT_GLOBS, "results")
   for page in sorted(committed.glob("*.md")):
