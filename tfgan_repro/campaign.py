@@ -85,10 +85,10 @@ def plan() -> List[Planned]:
   runs += _seeds("c-igan-fm96-c07", f"--model=igan {_AT96} --classes=0,7 --batch_size=8", 60, "c001; family bar")
   runs += _seeds("c-igan_v2-fm96-c07", f"--model=igan_v2 {_AT96} --classes=0,7 --batch_size=8", 125,
                  "c001 v2 vs IGAN; family bar")
-  runs += _seeds("c-igan_vn-fm96-c017", f"--model=igan_vn {_AT96} --classes=0,1,7 --batch_size=8 --steps=4000", 85,
+  runs += _seeds("c-igan_vn-fm96-c017", f"--model=igan_vn {_AT96} --classes=0,1,7 --batch_size=8 --steps=4000", 140,
                  "family bar (three classes)")
-  runs += _seeds("c-wgan_gp-fm96-c07", f"--model=wgan_gp {_AT96} --classes=0,7 --steps=4000", 85, "c001 baseline; family bar")
-  runs += _seeds("c-dcgan-fm96-c07", f"--model=dcgan --resolution=96 {_AT96} --classes=0,7", 60, "c001 baseline")
+  runs += _seeds("c-wgan_gp-fm96-c07", f"--model=wgan_gp {_AT96} --classes=0,7 --steps=4000", 62, "c001 baseline; family bar")
+  runs += _seeds("c-dcgan-fm96-c07", f"--model=dcgan --resolution=96 {_AT96} --classes=0,7", 20, "c001 baseline")
   return runs
 
 

@@ -104,6 +104,8 @@ def main(argv: List[str]) -> int:
   del argv
   from tfgan_repro.metrics.features import make_feature_network
   specs = [parse_data(s) for s in FLAGS.data]
+  if len({d for d, *_ in specs}) > 1:
+    raise app.UsageError("--data entries of one table share one data set (one classifier); run once per data set.")
   network = None
   entries = []
   for dataset, resolution, channels, classes in specs:
