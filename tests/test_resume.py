@@ -188,3 +188,27 @@ def test_no_readable_checkpoint_is_one_line_exit_2_and_changes_nothing(tmp_path,
   assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
   assert out.stderr.startswith("error: None of the 2 checkpoint(s)") and "ckpt-2" in out.stderr
   assert {p.name: p.read_bytes() for p in ckpt.iterdir()} == before
+
+
+def test_sampling_and_scoring_read_the_newest_readable_checkpoint_and_move_nothing(tmp_path, fashion_dir, capsys):
+  from tests.helpers import tiny_config
+  from tfgan_repro.training import loop
+  from tfgan_repro.training.restore import load_model
+  workdir, ckpt = tmp_path / "run", tmp_path / "run" / "ckpt"
+  loop.train(tiny_config("dcgan_fashion_mnist_32", steps=6, ckpt_every=2, keep_checkpoints=3, sample_every=1000,
+                         log_every=1000), str(workdir))
+  _truncate_data_files(ckpt / "ckpt-6")
+  before = {p.name: p.read_bytes() for p in ckpt.iterdir()}
+  capsys.readouterr()
+  _, _, step = load_model(str(workdir))
+  assert step == 4
+  err = capsys.readouterr().err
+  assert "warning: ckpt-6" in err and "cannot be read" in err and "using ckpt-4" in err, err
+  with pytest.raises(ValueError, match=r"ckpt-6 cannot be read \(.*Read less bytes"):
+    load_model(str(workdir), step=6)
+  assert {p.name: p.read_bytes() for p in ckpt.iterdir()} == before  # a reader moves and changes nothing
+  for prefix in ("ckpt-2", "ckpt-4"):
+    _truncate_data_files(ckpt / prefix)
+  with pytest.raises(ValueError, match=r"None of the 3 checkpoint\(s\) in .* can be read \(newest, ckpt-6"):
+    load_model(str(workdir))
+  assert sorted(p.name for p in ckpt.iterdir()) == sorted(before)
