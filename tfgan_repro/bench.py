@@ -111,7 +111,7 @@ def _profile_case(name, width, batch, overrides, threads, work):
   config.data_dir = training.synthetic_npz(work, config.resolution, loop.channels_of(config))
   model = gans.build(config, loop.channels_of(config), runtime.configure_precision(config.mixed_precision))
   batch_data = next(iter(training._dataset(config, model)))
-  found = profile.breakdown(config, model, batch_data)
+  found = profile.breakdown(config, model, batch_data, steps=10, warmup=3)
   label = f"{name} {training.describe_widths(config)} batch {config.batch_size}, threads {threads or 'default'}"
   print(f"profile {label}: {found.python_ms:.1f} ms/step from Python, {found.executor_ms:.1f} in the executor, "
         f"{found.ops_ms:.1f} in {found.ops_per_step:.0f} ops", flush=True)
