@@ -39,13 +39,13 @@ def test_bars_name_each_miss_and_a_learned_run_meets_all(tmp_path):
   good = campaign_report.Judged(_record(tmp_path, "c-a-s0", fid=5.0, is_=4.8, hist=EVEN,
                                         curve=[(250, 20.0), (750, 5.2), (1000, 5.0)]))
   assert good.failures() == []
-  assert good.plateau_text().startswith("yes: 5.2 at 750 -> 5.0 at 1000")
+  assert good.plateau_text().startswith("yes: 5.20 at 750 -> 5.00 at 1000 (+3.8%)")
   bad = campaign_report.Judged(_record(tmp_path, "c-b-s0", fid=31.0, is_=4.4,
                                        hist=[0.29] + [0.02] + [0.0861] * 8, curve=[(500, 60.0), (1000, 40.0)]))
   fails = bad.failures()
   assert fails[0] == "IS 4.40 < 4.5" and fails[1] == "FCD 31.00 > 30"
   assert "classes below 3%: 1 (2.0%)" in fails[2]
-  assert bad.plateau_text().startswith("no: 60.0 at 500 -> 40.0 at 1000 (+33%)")
+  assert bad.plateau_text().startswith("no: 60.00 at 500 -> 40.00 at 1000 (+33.3%)")
 
 
 def test_only_the_trained_classes_count_and_each_branch_must_draw_its_own_class(tmp_path):

@@ -159,7 +159,7 @@ class Judged:
       return "no curve"
     s0, v0, s1, v1, rel = self.plateau
     word = "yes" if rel < PLATEAU_IMPROVEMENT else "no"
-    return f"{word}: {v0:.1f} at {s0} -> {v1:.1f} at {s1} ({100 * rel:+.0f}%)"
+    return f"{word}: {v0:.2f} at {s0} -> {v1:.2f} at {s1} ({100 * rel:+.1f}%)"
 
 
 def campaign_runs(runs: List[collect.Run]) -> List[collect.Run]:
