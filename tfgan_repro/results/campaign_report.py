@@ -113,8 +113,7 @@ def is_bar(config: dict, table=None) -> Tuple[Optional[float], str]:
   """(IS bar of a run with this config, how it was set): BARS['is'], scaled by real_is for a class subset."""
   from tfgan_repro.data.datasets import channels_for
   dataset = config.get("dataset", "")
-  classes = config.get("classes") or ()
-  classes = trained_classes(config) if classes else ()
+  classes = trained_classes(config) if config.get("classes") else ()
   return real_is.scaled_bar(BARS["is"], real_is.load() if table is None else table, dataset,
                             config.get("split") or "train", int(config.get("resolution") or 0),
                             channels_for(dataset, int(config.get("channels") or 0)) if dataset else 0, classes)
