@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The seeded A/B runs behind results/ (issue 7): real Fashion-MNIST, a reduced budget that fits a 2-core CPU.
+# The tiny-budget stage (issue 7): seeded A/B runs on real Fashion-MNIST at 0.2-1.5% of the papers' steps.
+# Superseded by the trained campaign (`python -m tfgan_repro.campaign`, results/PROTOCOL.md): its records are
+# kept in results/early_runs/ as the record of that stage, and no claim in results/ is answered by them.
 #
-#   bash scripts/fashion_mnist_ledger.sh            # every run below, then results/runs/ and results/
+#   bash scripts/fashion_mnist_ledger.sh            # every run below, then results/early_runs/ and their report
 #   LANES=1 bash scripts/fashion_mnist_ledger.sh    # one run at a time (default: one per CPU core, pinned)
 #   ONLY=began bash scripts/fashion_mnist_ledger.sh # only the runs whose directory name contains "began"
 #
@@ -80,5 +82,6 @@ for ((i = 0; i < LANES; i++)); do lane $((i % $(nproc))) & done
 wait
 rm -f "$QUEUE" "$QUEUE.lock"
 # Compact records of the runs (committable), then the ledger from the records alone.
-"$PY" -m tfgan_repro.results.archive --runs='checkpoints/*-s[0-9]' --out=results/runs
-"$PY" -m tfgan_repro.report --runs='results/runs/*'
+"$PY" -m tfgan_repro.results.archive --runs='checkpoints/*-s[0-9]' --out=results/early_runs
+# Their tables go to checkpoints/early_report/, not results/: results/ holds the campaign's numbers only.
+"$PY" -m tfgan_repro.report --runs='results/early_runs/*' --out=checkpoints/early_report

@@ -58,7 +58,7 @@ def test_run_trains_scores_archives_and_commits_then_reports_nothing_left(tmp_pa
   monkeypatch.setattr(campaign, "plan", lambda: [p])
   monkeypatch.setattr(campaign, "FINAL_SAMPLES", 64)
   monkeypatch.setattr(campaign, "FINAL_METRICS", "fid,is")
-  assert campaign.run(core=0, repo=str(repo)) == 0
+  assert campaign.run(core=0, repo=str(repo), slowdown=1.0) == 0
   record = repo / campaign.RECORDS / p.name
   assert json.loads((record / "archive.json").read_text())["checkpoint_step"] == 2
   finals = [json.loads(line) for line in (record / "scores.jsonl").read_text().splitlines()]
@@ -93,6 +93,18 @@ def test_lanes_take_partial_runs_then_seed_0_of_everything_and_only_what_fits(tm
   assert order(minutes=60) == ["b-s1", "a-s0", "a-s1"]  # b-s0's 120 minutes do not fit in 60
   assert order(minutes=10) == []
   assert order(only="a-") == ["a-s0", "a-s1"]
+  assert order(minutes=60, slowdown=2.0) == ["b-s1", "a-s0", "a-s1"]  # 2 x 30 min still fits in 60
+  assert order(minutes=59, slowdown=2.0) == []  # on a core half as fast nothing fits in 59
+
+
+def test_estimates_scale_by_this_cores_matmul_speed_against_the_reference(monkeypatch):
+  out = io.StringIO()
+  monkeypatch.setattr(campaign, "core_gflops", lambda core: campaign.REFERENCE_CORE_GFLOPS / 2)
+  assert campaign.machine_slowdown(1, out=out) == 2.0
+  assert "estimates x 2.00 here" in out.getvalue()
+  monkeypatch.setattr(campaign, "core_gflops", lambda core: None)  # could not measure: say so, keep them
+  out = io.StringIO()
+  assert campaign.machine_slowdown(1, out=out) == 1.0 and "could not time the matmul" in out.getvalue()
 
 
 def test_a_repeated_steps_flag_counts_as_absl_reads_it():

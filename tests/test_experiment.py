@@ -73,7 +73,8 @@ def test_declared_step_layout_is_what_the_built_model_consumes(name):
 
 def test_load_reads_every_committed_run_directory():
   root = PACKAGE.parent
-  runs = sorted(root.glob("results/runs/*/config.json")) + sorted(root.glob("checkpoints/shipped/*/config.json"))
+  runs = [*sorted(root.glob("results/runs/*/config.json")), *sorted(root.glob("results/early_runs/*/config.json")),
+          *sorted(root.glob("checkpoints/shipped/*/config.json"))]
   assert runs
   for path in runs:
     experiment = Experiment.load(path.parent)

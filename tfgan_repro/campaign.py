@@ -16,6 +16,10 @@ are ended):
   scored once on 10,000 samples (the plateau numbers of issue 16), archived, and the record is committed at
   once (`git commit -- results/runs/<name>`, only that path), so no finished run is lost.
 - Two lanes never take the same run: a lane holds `RUN/.lane` (its pid) while it trains.
+- The estimates (`Planned.minutes`) were measured on one machine, and the CPU model changes between sessions
+  (one had half its speed). `run` first times the fp32 2048^2 matmul on its core, with one thread, and scales
+  every estimate by REFERENCE_CORE_GFLOPS / that figure (the runs are compute-bound: results/PERFORMANCE.md),
+  so `--hours` starts only runs that fit on *this* machine.
 
 The plan below is the CPU-scale protocol of results/PROTOCOL.md; change both together.
 """
@@ -29,6 +33,9 @@ import time
 from typing import Dict, List, NamedTuple, Optional
 
 RECORDS = "results/runs"
+# One-thread fp32 2048^2 matmul GFLOP/s of the core the estimates were measured on (AMD EPYC with AVX-512,
+# 2026-12-02; results/PERFORMANCE.md "One core", and the speeds in results/PROTOCOL.md).
+REFERENCE_CORE_GFLOPS = 103.0
 FINAL_METRICS = "fid,is,precision,recall,density,coverage,class_kl"
 FINAL_SAMPLES = 10000
 
@@ -134,14 +141,42 @@ def _lane_alive(run: str) -> bool:
     return False
 
 
-def minutes_left(p: Planned, st: Dict[str, object]) -> float:
+def minutes_left(p: Planned, st: Dict[str, object], slowdown: float = 1.0) -> float:
+  """Estimated minutes to finish `p` from state `st`, on a core `slowdown` times slower than the reference."""
   if st["status"] == "done":
     return 0.0
-  return p.minutes * (1 - (st["step"] or 0) / st["target"])
+  return p.minutes * slowdown * (1 - (st["step"] or 0) / st["target"])
 
 
-def status(only: str = "", repo: str = ".", out=sys.stdout) -> List[Planned]:
-  """Prints one line per run and the totals; returns the runs not done."""
+def core_gflops(core: int) -> Optional[float]:
+  """This core's fp32 2048^2 matmul GFLOP/s with one thread, from a child pinned to it (about 15 s); None
+  when the measurement fails (the caller then keeps the reference estimates and says so)."""
+  code = "from tfgan_repro.perf import machine; print(machine.matmul_peak()['wall'])"
+  env = dict(os.environ, TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1", TF_CPP_MIN_LOG_LEVEL="3")
+  try:
+    out = subprocess.run(["taskset", "-c", str(core), sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, timeout=600, check=True).stdout
+    return float(out.strip().splitlines()[-1])
+  except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+    return None
+
+
+def machine_slowdown(core: int, out=sys.stdout) -> float:
+  """REFERENCE_CORE_GFLOPS / this core's matmul speed (1.0 if it cannot be measured), printed with its reason."""
+  gflops = core_gflops(core)
+  if gflops is None or gflops <= 0:
+    print(f"campaign: could not time the matmul on core {core}; the estimates stay those of the reference "
+          f"machine ({REFERENCE_CORE_GFLOPS:g} GFLOP/s per core).", file=out, flush=True)
+    return 1.0
+  slowdown = REFERENCE_CORE_GFLOPS / gflops
+  print(f"campaign: core {core} runs the float32 2048^2 matmul at {gflops:.0f} GFLOP/s on one thread, against "
+        f"{REFERENCE_CORE_GFLOPS:g} on the machine the estimates come from: estimates x {slowdown:.2f} here.",
+        file=out, flush=True)
+  return slowdown
+
+
+def status(only: str = "", repo: str = ".", out=sys.stdout, slowdown: float = 1.0) -> List[Planned]:
+  """Prints one line per run and the totals, the estimates scaled by `slowdown`; returns the runs not done."""
   todo, left = [], 0.0
   counts: Dict[str, int] = {}
   for p in plan():
@@ -150,12 +185,14 @@ def status(only: str = "", repo: str = ".", out=sys.stdout) -> List[Planned]:
     st = state(p, repo)
     counts[st["status"]] = counts.get(st["status"], 0) + 1
     shown = f"{st['status']} {st['step'] or 0}/{st['target']}" if st["status"] != "done" else "done"
-    print(f"{p.name:44s} {shown:18s} ~{minutes_left(p, st):4.0f} min  {p.claim}", file=out)
+    print(f"{p.name:44s} {shown:18s} ~{minutes_left(p, st, slowdown):4.0f} min  {p.claim}", file=out)
     if st["status"] != "done":
       todo.append(p)
-      left += minutes_left(p, st)
+      left += minutes_left(p, st, slowdown)
   print(f"{sum(counts.values())} runs: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
-        + f"; about {left / 60:.1f} core-hours left (one run per core: {left / 120:.1f} h on 2 cores).", file=out)
+        + f"; about {left / 60:.1f} core-hours left (one run per core: {left / 120:.1f} h on 2 cores)"
+        + (" at the reference machine's speed (--measure: this machine's)." if slowdown == 1.0 else
+           f" on this machine (estimates x {slowdown:.2f})."), file=out)
   return todo
 
 
@@ -190,26 +227,32 @@ def finish(p: Planned, core: int, repo: str = ".", commit: bool = True) -> str:
   return record
 
 
-def next_runs(only: str = "", repo: str = ".", minutes: Optional[float] = None) -> List[Planned]:
+def next_runs(only: str = "", repo: str = ".", minutes: Optional[float] = None,
+              slowdown: float = 1.0) -> List[Planned]:
   """The unfinished runs in the order a lane takes them: partial runs first (an interruption left them
   behind), then seed 0 of every configuration before any seed 1 (every family's first result comes before
   the repeats), then plan order. With `minutes`, only runs whose estimated time left fits: a run cut off by a
-  session's end is lost when the next session starts on another machine."""
+  session's end is lost when the next session starts on another machine. `slowdown` scales the estimates
+  (`machine_slowdown`)."""
   todo = []
   for i, p in enumerate(plan()):
     st = state(p, repo)
     if only in p.name and st["status"] in ("partial", "missing"):
-      if minutes is None or minutes_left(p, st) <= minutes:
+      if minutes is None or minutes_left(p, st, slowdown) <= minutes:
         todo.append((st["status"] != "partial", p.seed, i, p))
   return [p for *_, p in sorted(todo, key=lambda t: t[:3])]
 
 
-def run(core: int, only: str = "", hours: float = 0.0, repo: str = ".", commit: bool = True) -> int:
-  """Trains, scores, archives and commits unfinished runs until none is left or `hours` have passed."""
+def run(core: int, only: str = "", hours: float = 0.0, repo: str = ".", commit: bool = True,
+        slowdown: Optional[float] = None) -> int:
+  """Trains, scores, archives and commits unfinished runs until none is left or `hours` have passed.
+  `slowdown` (None: measured on `core`, `machine_slowdown`) scales the estimates that decide what fits."""
   deadline = time.time() + hours * 3600 if hours > 0 else None
+  if slowdown is None:
+    slowdown = machine_slowdown(core)
   failures = 0
   while deadline is None or time.time() < deadline:
-    todo = next_runs(only, repo, (deadline - time.time()) / 60 if deadline else None)
+    todo = next_runs(only, repo, (deadline - time.time()) / 60 if deadline else None, slowdown)
     if not todo:
       left = next_runs(only, repo)
       print("campaign: nothing left to run" + (f" matching {only!r}" if only else "")
@@ -222,7 +265,8 @@ def run(core: int, only: str = "", hours: float = 0.0, repo: str = ".", commit: 
     with open(os.path.join(run_path, ".lane"), "w") as f:
       f.write(str(os.getpid()))
     try:
-      print(f"campaign: {time.strftime('%H:%M:%S')} core {core}: {p.name} (~{p.minutes:.0f} min)", flush=True)
+      print(f"campaign: {time.strftime('%H:%M:%S')} core {core}: {p.name} "
+            f"(~{minutes_left(p, state(p, repo), slowdown):.0f} min here)", flush=True)
       code = _run_logged(main_command(p), os.path.join(run_path, "campaign.log"), core)
       if code != 0:
         # interrupted (128+signal) or failed: the run stays partial and is resumed by the next call
@@ -245,6 +289,8 @@ def main(argv=None) -> int:
   sub = parser.add_subparsers(dest="action", required=True)
   for name in ("status", "commands"):
     sub.add_parser(name).add_argument("--only", default="", help="only runs whose name contains this")
+  sub.choices["status"].add_argument("--measure", action="store_true",
+                                     help="time core 0's matmul first and scale the estimates to this machine")
   r = sub.add_parser("run")
   r.add_argument("--core", type=int, required=True, help="CPU core to pin the runs to (taskset -c)")
   r.add_argument("--only", default="", help="only runs whose name contains this")
@@ -253,7 +299,7 @@ def main(argv=None) -> int:
   r.add_argument("--no_commit", action="store_true", help="archive the records but do not commit them")
   args = parser.parse_args(argv)
   if args.action == "status":
-    status(args.only)
+    status(args.only, slowdown=machine_slowdown(0) if args.measure else 1.0)
     return 0
   if args.action == "commands":
     for p in plan():
