@@ -80,3 +80,74 @@ def test_variants_parse():
       {"jit_compile": "true", "threads": "1"}, {"jit_compile": "false"}]
   with pytest.raises(ValueError, match="field=value"):
     bench.parse_variants("jit_compile")
+
+
+def test_before_items_must_be_timed_where_their_gflop_come_from_and_need_a_revision():
+  ok = bench._before_cases("HEAD", [], ["began_fashion_mnist_32:16:16"], [], ["began_fashion_mnist_32:16:16"], [], 0)
+  assert ok == [[], [("began_fashion_mnist_32", 16, 16, {})]]
+  with pytest.raises(ValueError, match="not timed in --one_core"):
+    bench._before_cases("HEAD", [], ["began_fashion_mnist_32:32:16"], [], ["began_fashion_mnist_32:16:16"], [], 0)
+  with pytest.raises(ValueError, match="needs --before_presets"):
+    bench._before_cases("HEAD", [], [], [], [], [], 0)
+  with pytest.raises(ValueError, match="they need --before"):
+    bench._before_cases("", ["dcgan_celeba_64:64:64"], [], ["dcgan_celeba_64:64:64"], [], [], 0)
+
+
+def test_a_step_is_the_median_time_of_the_extra_steps(monkeypatch, tmp_path):
+  from tfgan_repro.perf import revision, training
+  calls = []
+
+  def fake_run(tree, flags, env, cpu):  # 7 s of start-up, then 0.25 s (CPU 0.5 s) per step; one slow repeat
+    steps = int([f for f in flags if f.startswith("--steps=")][0].split("=")[1])
+    calls.append((tree, steps, cpu))
+    slow = 2.0 if len(calls) in (3, 4) else 1.0
+    return revision.Seconds(7.0 + 0.25 * steps * slow, 1.0 + 0.5 * steps * slow)
+
+  monkeypatch.setattr(revision, "_one_run", fake_run)
+  config = training.preset_config("began_fashion_mnist_32", 16, 16)
+  got = revision.step_seconds("TREE", "began_fashion_mnist_32", config, "data.npz", {}, steps=100, warmup=10,
+                              repeats=3, env={}, cpu=1, work=str(tmp_path))
+  assert got == revision.Seconds(0.25, 0.5)  # the slow repeat is the outlier the median drops
+  assert [c[1] for c in calls] == [10, 110] * 3 and all(c[0] == "TREE" and c[2] == 1 for c in calls)
+  flags = revision.main_flags("began_fashion_mnist_32", config, "data.npz", 5, "W", {"gamma": "0.7"})
+  assert "--width=16" in flags and "--batch_size=16" in flags and "--gamma=0.7" in flags
+  assert f"--sample_every={revision.NEVER}" in flags and f"--log_every={config.log_every}" in flags
+
+
+def test_the_report_sets_each_target_beside_its_before_and_after(tmp_path):
+  from tfgan_repro.perf import report, revision, timing, training
+  rate = lambda x: timing.Rate(x, x, 1.0, 3)
+  # one-core BEGAN n=16: 0.02 GFLOP/img x 16 img/step = 0.32 GFLOP/step; 10 ms/step before, 4 ms/step after
+  row = training.StepFigures("began_fashion_mnist_32", "n=16", 16, 16, "float32", "jit auto", 0.02, rate(3000.0),
+                             rate(3200.0), rate(1e5))
+  b = revision.RevisionRow("began_fashion_mnist_32", "n=16", 16, "one core", "abc123", revision.Seconds(0.010, 0.01),
+                           revision.Seconds(0.004, 0.004))
+  peak = {"wall": 100.0, "cpu": 100.0}
+  text = report.write(str(tmp_path / "P.md"), command="c", facts={
+      "cpu": "x", "usable_cores": 1, "logical_cpus": 1, "precision_flags": [], "native_bf16": False,
+      "tensorflow": "t", "keras": "k", "python": "p", "threads": {}}, peaks={"float32": peak}, training=[],
+      sources=[], evaluation=[], cache=None, draft=True, one_core=[row], one_core_peak=peak, revisions=[b])
+  target = [r for r in table_rows(text, "| target |") if r[0].startswith("BEGAN-32 n=16")][0]
+  assert target[3] == "32% -> 80%"  # 0.32 GFLOP in 10 ms = 32 GFLOP/s; in 4 ms = 80, of a 100 GFLOP/s core
+  table = table_rows(text, "| preset | widths | batch | where |")
+  assert table == [["began_fashion_mnist_32", "n=16", "16", "one core", "10.0", "4.0", "2.50x", "32%", "80%",
+                    "0.010 -> 0.004"]]
+  assert "## Before / after: revision abc123 against this tree" in text
+
+
+def test_before_after_runs_an_earlier_revision_from_a_worktree_it_removes(tmp_path):
+  import os
+  import subprocess
+  from tfgan_repro.perf import revision
+  if not os.path.isdir(os.path.join(revision.PACKAGE_ROOT, ".git")):
+    pytest.skip("the package is not a git checkout here")
+  with pytest.raises(ValueError, match="not a commit"):
+    revision.resolve("no-such-revision")
+  cpu = sorted(os.sched_getaffinity(0))[-1]
+  rows = revision.compare("HEAD", [("began_fashion_mnist_32", 4, 4, {})], one_core=True, cpu=cpu, steps=4,
+                          warmup=1, repeats=1, work=str(tmp_path))
+  assert [(r.preset, r.widths, r.batch, r.where, r.before) for r in rows] == [
+      ("began_fashion_mnist_32", "n=4", 4, "one core", revision.resolve("HEAD"))]
+  trees = subprocess.run(["git", "-C", revision.PACKAGE_ROOT, "worktree", "list"], capture_output=True,
+                         text=True).stdout
+  assert "tfgan_before_" not in trees  # the temporary worktree is gone

@@ -7,10 +7,17 @@ results/PERFORMANCE.md with the machine's facts and this command.
   python -m tfgan_repro.bench --presets=began_fashion_mnist_32:16:16@steps_per_execution=10,dcgan_celeba_64:64:64
   taskset -c 0 python -m tfgan_repro.bench --threads=1 ...      # one core, as a one-run-per-core campaign
   python -m tfgan_repro.bench --one_core=began_fashion_mnist_32:16:16   # + a one-core table in the same report
+  python -m tfgan_repro.bench --one_core=began_fashion_mnist_32:16:16 --before=d8a0214 \
+      --before_one_core=began_fashion_mnist_32:16:16   # + that case at revision d8a0214, end to end, same run
 
 --one_core items are timed in a child process pinned to one core (`taskset -c --one_core_cpu`, one intra- and
 one inter-op thread: what `tfgan_repro.campaign` gives each run), against a matmul peak measured by that child
 on that core, after the main cases; the report holds both tables.
+
+--before=REV times the --before_presets (all cores) and --before_one_core (one pinned core) items at git
+revision REV and at this tree, both end to end through `python -m tfgan_repro.main` (perf/revision.py), so
+the report's targets carry a before -> after figure from the same run. Each item must also be timed in
+--presets / --one_core (its GFLOP per image comes from there).
 
 This file only defines flags; the measuring lives in `tfgan_repro.perf`.
 """
@@ -50,6 +57,15 @@ flags.DEFINE_list("one_core", [], "Preset items (as --presets) also timed on one
 flags.DEFINE_integer("one_core_cpu", -1, "The core --one_core items are pinned to (-1: the last usable one).")
 flags.DEFINE_list("profile", [], "Preset items (as --presets) whose bare step is traced with the TF profiler and "
                   "summed per op type (where a step's time goes); with --one_core, on that pinned core.")
+flags.DEFINE_string("before", "", "A git revision of this checkout (e.g. d8a0214) to time beside this tree, end "
+                    "to end, for the --before_presets / --before_one_core items.")
+flags.DEFINE_list("before_presets", [], "Items (as --presets, also in --presets) timed at --before and at this "
+                  "tree on all cores.")
+flags.DEFINE_list("before_one_core", [], "Items (as --presets, also in --one_core) timed at --before and at this "
+                  "tree on the --one_core_cpu core with one thread.")
+flags.DEFINE_integer("before_steps", 200, "Timed steps of each end-to-end before / after run (on top of "
+                     "--before_warmup).")
+flags.DEFINE_integer("before_warmup", 20, "Steps of the short end-to-end run whose time is subtracted.")
 flags.DEFINE_string("rows_json", "", "Also write the training rows and matmul peaks as JSON here (used by the "
                     "one-core child process).")
 FLAGS = flags.FLAGS
@@ -152,11 +168,33 @@ def one_core_rows(items, *, cpu: int, steps: int, repeats: int, warmup: int, pre
           [(label, profile_lib.Breakdown.from_json(b)) for label, b in got["profiles"]])
 
 
+def _before_cases(before, before_presets, before_one_core, presets, one_core, widths, batch):
+  """([cases on all cores], [cases on one core]) of the --before items; ValueError if an item is not also timed
+  where its GFLOP per image is read, or if items are given without a revision (or a revision without items)."""
+  if bool(before) != bool(list(before_presets) + list(before_one_core)):
+    raise ValueError("--before needs --before_presets and/or --before_one_core items, and they need --before.")
+  out = []
+  for items, timed, flag in ((before_presets, presets, "--presets"), (before_one_core, one_core, "--one_core")):
+    known = {tuple(c[:3]) + (tuple(sorted(c[3].items())),) for item in timed for c in parse_case(item, widths, batch)}
+    cases = [c for item in items for c in parse_case(item, widths, batch)]
+    for c in cases:
+      if tuple(c[:3]) + (tuple(sorted(c[3].items())),) not in known:
+        raise ValueError(f"--before item {c[0]}:{c[1]}:{c[2]} is not timed in {flag} (its GFLOP per image comes "
+                         "from there); add it there too.")
+    out.append(cases)
+  return out
+
+
 def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants, threads, sources, evaluation,
         out, draft, command, eval_batch: int = 0, one_core=(), one_core_cpu: int = -1, rows_json: str = "",
-        profile=()) -> str:
+        profile=(), before: str = "", before_presets=(), before_one_core=(), before_steps: int = 200,
+        before_warmup: int = 20) -> str:
   """Times everything asked for, prints a line per figure and returns (and writes to `out`) the report."""
   from tfgan_repro.training import runtime
+  from tfgan_repro.perf import revision
+  before_cases = _before_cases(before, before_presets, before_one_core, presets, one_core, widths, batch)
+  if before:
+    before = revision.resolve(before)  # a bad revision fails here, before anything is timed
   runtime.configure_threads(threads)  # before TensorFlow runs anything
   from tfgan_repro.perf import evaluation as eval_lib, machine, pipeline, report, training
   facts = machine.describe()
@@ -180,6 +218,12 @@ def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants,
   if one_core:
     single, single_peak, profiles = one_core_rows(one_core, cpu=one_core_cpu, steps=steps, repeats=repeats,
                                                   warmup=warmup, precisions=precisions, profile=profile)
+  revisions = []
+  for items, alone in ((before_cases[0], False), (before_cases[1], True)):
+    if items:
+      revisions += revision.compare(before, items, one_core=alone,
+                                    cpu=one_core_cpu if one_core_cpu >= 0 else sorted(os.sched_getaffinity(0))[-1],
+                                    steps=before_steps, warmup=before_warmup, repeats=repeats, work=work)
   source_rows = []
   if sources:
     npz = training.synthetic_npz(work, 32, 3)
@@ -200,7 +244,7 @@ def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants,
       print(f"features {r.network}: {r.rate.wall:.1f} img/s, {r.gflop_per_image:.2f} GFLOP/img", flush=True)
   text = report.write(out, command=command, facts=facts, peaks=peaks, training=rows, sources=source_rows,
                       evaluation=eval_rows, cache=cache, draft=draft, one_core=single,
-                      one_core_peak=single_peak, profiles=profiles) if out else ""
+                      one_core_peak=single_peak, profiles=profiles, revisions=revisions) if out else ""
   if out:
     print(f"Wrote {out}", flush=True)
   return text
@@ -215,7 +259,9 @@ def main(argv):
         warmup=FLAGS.warmup, precisions=FLAGS.precisions, variants=parse_variants(FLAGS.variants),
         threads=FLAGS.threads, sources=FLAGS.sources, evaluation=FLAGS.evaluation, out=FLAGS.out,
         draft=FLAGS.draft, eval_batch=FLAGS.eval_batch, one_core=FLAGS.one_core, one_core_cpu=FLAGS.one_core_cpu,
-        rows_json=FLAGS.rows_json, profile=FLAGS.profile, command="python -m tfgan_repro.bench " + " ".join(sys.argv[1:]))
+        rows_json=FLAGS.rows_json, profile=FLAGS.profile, before=FLAGS.before, before_presets=FLAGS.before_presets,
+        before_one_core=FLAGS.before_one_core, before_steps=FLAGS.before_steps, before_warmup=FLAGS.before_warmup,
+        command="python -m tfgan_repro.bench " + " ".join(sys.argv[1:]))
   except ValueError as e:
     print(f"error: {e}", file=sys.stderr)
     return 2

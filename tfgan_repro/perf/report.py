@@ -75,8 +75,29 @@ def _is_paper_width(r) -> bool:
     return False
 
 
-def targets(rows, peaks, one_core, one_core_peak, sources) -> List[tuple]:
-  """[(target, figure text, met: bool or None)] of issue 13's throughput targets, from this run's rows."""
+def _match(row, revision_rows, where: str):
+  """The before / after row of the same case as training row `row`, timed `where`; None if there is none."""
+  found = [b for b in revision_rows if (b.preset, b.widths, b.batch, b.where) == (row.preset, row.widths, row.batch,
+                                                                                  where)]
+  return found[0] if found else None
+
+
+def _peak_share(row, seconds_per_step: float, peak: dict) -> float:
+  """The share of `peak` (GFLOP/s, wall) that `row`'s step reaches when one step takes `seconds_per_step`."""
+  return row.gflop_per_image * row.images_per_step / seconds_per_step / peak["wall"]
+
+
+def _before_after_pct(row, revision_rows, where, peak) -> str:
+  b = _match(row, revision_rows, where)
+  if b is None:
+    return "-"
+  return (f"{_pct(_peak_share(row, b.before_step_s.wall, peak))} -> "
+          f"{_pct(_peak_share(row, b.after_step_s.wall, peak))}")
+
+
+def targets(rows, peaks, one_core, one_core_peak, sources, revision_rows=()) -> List[tuple]:
+  """[(target, figure text, met: bool or None, before -> after text)] of issue 13's throughput targets, from
+  this run's rows; the last field reads the end-to-end before / after rows of the same case ('-': none)."""
   pct = lambda r, peak: r.fit.wall * r.gflop_per_image / peak["wall"]
   out = []
   for n, bar in ((16, 0.35), (32, 0.55)):
@@ -84,42 +105,77 @@ def targets(rows, peaks, one_core, one_core_peak, sources) -> List[tuple]:
             and r.precision == "float32"]
     for r in hits:
       out.append((f"BEGAN-32 n={n} batch 16, one core: >= {bar:.0%} of that core's peak ({r.options})",
-                  f"{_pct(pct(r, one_core_peak))} ({_fmt(r.fit.wall)} img/s)", pct(r, one_core_peak) >= bar))
+                  f"{_pct(pct(r, one_core_peak))} ({_fmt(r.fit.wall)} img/s)", pct(r, one_core_peak) >= bar,
+                  _before_after_pct(r, revision_rows, "one core", one_core_peak)))
     if not hits:
-      out.append((f"BEGAN-32 n={n} batch 16, one core: >= {bar:.0%} of that core's peak", "not timed", None))
+      out.append((f"BEGAN-32 n={n} batch 16, one core: >= {bar:.0%} of that core's peak", "not timed", None, "-"))
   hits = [r for r in rows if r.preset == "dcgan_celeba_64" and r.widths == "G 64 / D 64" and r.batch == 64]
   fp32_bare = [r.bare.wall for r in hits if r.precision == "float32"]
   for r in hits:
+    b = _match(r, revision_rows, "all cores") if r.precision == "float32" else None
+    e2e = "-" if b is None else (f"{r.images_per_step / b.before_step_s.wall / r.bare.wall:.2f}x -> "
+                                 f"{r.images_per_step / b.after_step_s.wall / r.bare.wall:.2f}x")
     out.append((f"DCGAN-64 ngf = ndf = 64 batch 64: fit >= 1.10x the bare step ({r.precision}, {r.options})",
                 f"{r.fit.wall / r.bare.wall:.2f}x ({_fmt(r.fit.wall)} vs {_fmt(r.bare.wall)} img/s)",
-                r.fit.wall / r.bare.wall >= 1.10))
+                r.fit.wall / r.bare.wall >= 1.10, e2e))
     if r.precision != "float32" and fp32_bare:
       out.append((f"DCGAN-64 ngf = ndf = 64 batch 64: fit under {r.precision} >= 1.10x the float32 bare step",
                   f"{r.fit.wall / fp32_bare[0]:.2f}x ({_fmt(r.fit.wall)} vs {_fmt(fp32_bare[0])} img/s)",
-                  r.fit.wall / fp32_bare[0] >= 1.10))
+                  r.fit.wall / fp32_bare[0] >= 1.10, "-"))
   if not hits:
-    out.append(("DCGAN-64 ngf = ndf = 64 batch 64: fit >= 1.10x the bare step", "not timed", None))
+    out.append(("DCGAN-64 ngf = ndf = 64 batch 64: fit >= 1.10x the bare step", "not timed", None, "-"))
   for r in rows:
     if _is_paper_width(r) and r.precision == "float32":
       out.append((f"{r.preset} at its paper widths ({r.widths}, batch {r.batch}), all cores: >= 55% of the peak "
-                  f"({r.options})", _pct(pct(r, peaks["float32"])), pct(r, peaks["float32"]) >= 0.55))
+                  f"({r.options})", _pct(pct(r, peaks["float32"])), pct(r, peaks["float32"]) >= 0.55,
+                  _before_after_pct(r, revision_rows, "all cores", peaks["float32"])))
   fits = [r.fit.wall for r in rows]
   for r in sources:
     if fits:
       ratio = r.rate.wall / max(fits)
       out.append((f"input pipeline, {r.source}: >= 10x the fastest training step's consumption",
-                  f"{ratio:.0f}x", ratio >= 10))
+                  f"{ratio:.0f}x", ratio >= 10, "-"))
   return out
 
 
-def targets_section(found: List[tuple]) -> List[str]:
-  out = ["## Issue 13's targets in this run", "",
-         "Each figure is read off the tables below (wall clock). The figures of the issue itself (earlier code, "
-         "another CPU of this kind) are in its text; a before / after pair in this run is a row pair of the "
-         "tables that differs in one option.", "",
-         "| target | this run | met |", "|---|---|---|"]
-  for what, figure, met in found:
-    out.append(f"| {what} | {figure} | {'-' if met is None else ('yes' if met else 'no')} |")
+def targets_section(found: List[tuple], before: str = "") -> List[str]:
+  legend = ("Each figure is read off the tables below (wall clock). The figures of the issue itself (earlier code, "
+            "another CPU of this kind) are in its text; a before / after pair in this run is a row pair of the "
+            "tables that differs in one option")
+  if before:
+    legend += (f", or the last column: revision {before} against this tree, both timed end to end in this run "
+               "(the before / after table below)")
+  out = ["## Issue 13's targets in this run", "", legend + ".", ""]
+  if before:
+    out += [f"| target | this run | met | {before} -> this tree, end to end |", "|---|---|---|---|"]
+  else:
+    out += ["| target | this run | met |", "|---|---|---|"]
+  for what, figure, met, change in found:
+    cells = [what, figure, "-" if met is None else ("yes" if met else "no")] + ([change] if before else [])
+    out.append("| " + " | ".join(cells) + " |")
+  return out + [""]
+
+
+def revision_section(revision_rows, rows, one_core, peaks, one_core_peak) -> List[str]:
+  """The end-to-end before / after table (perf/revision.py), with % of peak where the case was also timed."""
+  before = revision_rows[0].before
+  out = [f"## Before / after: revision {before} against this tree", "",
+         f"Both sides run `python -m tfgan_repro.main` end to end on the same synthetic data and flags (revision "
+         f"{before} from a temporary `git worktree`), for warm-up steps and for warm-up + timed steps; a step's "
+         "time is the difference over the extra steps (start-up, tracing and the final checkpoint cancel out), "
+         "median over the repeats. One core: pinned with one intra- and one inter-op thread. % of peak uses this "
+         "tree's GFLOP per image of the same case (the tables above).", "",
+         "| preset | widths | batch | where | before ms/step | this tree ms/step | speed-up | before % of peak | "
+         "this tree % of peak | CPU s/step before -> this tree |", "|---|---|---|---|---|---|---|---|---|---|"]
+  for b in revision_rows:
+    same = [r for r in (one_core if b.where == "one core" else rows)
+            if (r.preset, r.widths, r.batch) == (b.preset, b.widths, b.batch) and r.precision == "float32"]
+    peak = one_core_peak if b.where == "one core" else peaks["float32"]
+    shares = (["-", "-"] if not same or peak is None else
+              [_pct(_peak_share(same[0], s.wall, peak)) for s in (b.before_step_s, b.after_step_s)])
+    out.append(f"| {b.preset} | {b.widths} | {b.batch} | {b.where} | {1e3 * b.before_step_s.wall:.1f} | "
+               f"{1e3 * b.after_step_s.wall:.1f} | {b.before_step_s.wall / b.after_step_s.wall:.2f}x | {shares[0]} | "
+               f"{shares[1]} | {b.before_step_s.cpu:.3f} -> {b.after_step_s.cpu:.3f} |")
   return out + [""]
 
 
@@ -179,7 +235,7 @@ METHOD = ["## How these figures are made", "",
 
 
 def write(path: str, *, command: str, facts: dict, peaks: dict, training, sources, evaluation, cache,
-          draft: bool, one_core=(), one_core_peak: Optional[dict] = None, profiles=()) -> str:
+          draft: bool, one_core=(), one_core_peak: Optional[dict] = None, profiles=(), revisions=()) -> str:
   title = "# Throughput" + (" (DRAFT: development measurements on a shared machine, not the reference run)"
                             if draft else "")
   fits = [r.fit.wall for r in training]
@@ -187,11 +243,14 @@ def write(path: str, *, command: str, facts: dict, peaks: dict, training, source
            "```", command, "```", ""]
   lines += machine_section(facts, peaks)
   if training or one_core:
-    lines += targets_section(targets(training, peaks, one_core, one_core_peak, sources))
+    lines += targets_section(targets(training, peaks, one_core, one_core_peak, sources, revisions),
+                             revisions[0].before if revisions else "")
   if training:
     lines += training_section(training, peaks)
   if one_core:
     lines += one_core_section(one_core, one_core_peak)
+  if revisions:
+    lines += revision_section(revisions, training, one_core, peaks, one_core_peak)
   if profiles:
     lines += profile_section(profiles)
   if sources:

@@ -1,0 +1,137 @@
+"""Before / after in one run: the training of an earlier revision of this package timed beside this tree's.
+
+Both sides run `python -m tfgan_repro.main` end to end on the same synthetic data with the same flags (the
+old code had no bench to import), twice per repeat: `warmup` steps and `warmup + steps` steps. The time of a
+step is the difference over the extra steps, so start-up, tracing, the first pipeline fill and the final
+checkpoint cancel out; what is left is the training loop with its callbacks at the preset's logging cadence
+(sample grids and checkpoints pushed past the run). The earlier revision is a detached `git worktree` of this
+checkout, removed afterwards.
+"""
+import contextlib
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Dict, Iterator, List, NamedTuple, Optional
+
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NEVER = 10 ** 9  # a cadence past any timed run
+
+
+class Seconds(NamedTuple):
+  wall: float  # wall-clock seconds
+  cpu: float   # CPU seconds of the child processes (user + system)
+
+
+class RevisionRow(NamedTuple):
+  preset: str
+  widths: str              # as the bench's rows: "n=16" or "G 64 / D 64"
+  batch: int
+  where: str               # "one core" (pinned, one thread) or "all cores"
+  before: str              # the revision timed as "before" (short hash)
+  before_step_s: Seconds  # per step, median over the repeats
+  after_step_s: Seconds
+
+  def to_json(self) -> dict:
+    return {k: (list(v) if isinstance(v, Seconds) else v) for k, v in self._asdict().items()}
+
+  @classmethod
+  def from_json(cls, d: dict) -> "RevisionRow":
+    return cls(**{k: (Seconds(*v) if k.endswith("_step_s") else v) for k, v in d.items()})
+
+
+def resolve(rev: str, root: str = PACKAGE_ROOT) -> str:
+  """The short hash of `rev` in the git checkout at `root`; ValueError (one line) if there is none."""
+  try:
+    return subprocess.run(["git", "-C", root, "rev-parse", "--short=12", "--verify", f"{rev}^{{commit}}"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+  except (OSError, subprocess.CalledProcessError):
+    raise ValueError(f"--before={rev}: not a commit of a git checkout at {root} (the before / after timing needs "
+                     "this package as a git clone, e.g. --before=d8a0214).") from None
+
+
+@contextlib.contextmanager
+def worktree(rev: str, root: str = PACKAGE_ROOT) -> Iterator[str]:
+  """A detached worktree of `rev` in a temporary directory, removed on exit."""
+  base = tempfile.mkdtemp(prefix="tfgan_before_")
+  path = os.path.join(base, "tree")
+  subprocess.run(["git", "-C", root, "worktree", "add", "--detach", "--quiet", path, rev], check=True,
+                 capture_output=True)
+  try:
+    yield path
+  finally:
+    subprocess.run(["git", "-C", root, "worktree", "remove", "--force", path], capture_output=True)
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def main_flags(name: str, config, data_dir: str, steps: int, workdir: str, overrides: Dict[str, str]) -> List[str]:
+  """Flags of `tfgan_repro.main` for one timed run of preset `name` at `config`'s widths and batch."""
+  widths = ([f"--width={config.width}"] if "width" in config
+            else [f"--g_width={config.g_width}", f"--d_width={config.d_width}"])
+  return [f"--preset={name}", *widths, f"--batch_size={config.batch_size}", f"--data_dir={data_dir}",
+          f"--steps={steps}", f"--log_every={config.log_every}", f"--sample_every={NEVER}",
+          f"--ckpt_every={NEVER}", f"--workdir={workdir}", *(f"--{k}={v}" for k, v in overrides.items())]
+
+
+def _one_run(tree: str, flags: List[str], env: Dict[str, str], cpu: Optional[int]) -> Seconds:
+  """(wall s, CPU s of the child) of one `python -m tfgan_repro.main` in `tree`; RuntimeError if it fails."""
+  cmd = [sys.executable, "-m", "tfgan_repro.main", *flags]
+  if cpu is not None:
+    cmd = ["taskset", "-c", str(cpu), *cmd]
+  before = resource.getrusage(resource.RUSAGE_CHILDREN)
+  start = time.perf_counter()
+  done = subprocess.run(cmd, cwd=tree, env=dict(env, PYTHONPATH=tree), capture_output=True, text=True)
+  wall = time.perf_counter() - start
+  after = resource.getrusage(resource.RUSAGE_CHILDREN)
+  if done.returncode != 0:
+    tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-5:])
+    raise RuntimeError(f"`{' '.join(cmd)}` (in {tree}) failed with status {done.returncode}:\n{tail}")
+  return Seconds(wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+
+
+def step_seconds(tree: str, name: str, config, data_dir: str, overrides: Dict[str, str], *, steps: int,
+                 warmup: int, repeats: int, env: Dict[str, str], cpu: Optional[int], work: str) -> Seconds:
+  """Median seconds per step (wall, CPU) of `tree`'s training of one case, from (warmup + steps) - warmup runs."""
+  walls, cpus = [], []
+  for i in range(repeats):
+    runs = []
+    for n in (warmup, warmup + steps):
+      workdir = os.path.join(tempfile.mkdtemp(prefix=f"run_{n}_", dir=work), "run")
+      runs.append(_one_run(tree, main_flags(name, config, data_dir, n, workdir, overrides), env, cpu))
+      shutil.rmtree(os.path.dirname(workdir), ignore_errors=True)
+    walls.append((runs[1].wall - runs[0].wall) / steps)
+    cpus.append((runs[1].cpu - runs[0].cpu) / steps)
+  med = lambda xs: sorted(xs)[len(xs) // 2]
+  return Seconds(med(walls), med(cpus))
+
+
+def compare(rev: str, cases, *, one_core: bool, cpu: int, steps: int, warmup: int, repeats: int,
+            work: str) -> List[RevisionRow]:
+  """One RevisionRow per (name, width, batch, overrides) case: `rev` against this tree, same flags and data.
+  `one_core`: pinned to core `cpu` with one intra- and one inter-op thread (a campaign lane)."""
+  from tfgan_repro.perf import training
+  from tfgan_repro.training import loop
+  short = resolve(rev)
+  env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+  if one_core:
+    env.update(TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
+  rows = []
+  with worktree(short) as old_tree:
+    for name, width, batch, overrides in cases:
+      config = training.preset_config(name, width, batch, overrides)
+      data_dir = training.synthetic_npz(work, config.resolution, loop.channels_of(config))
+      where = "one core" if one_core else "all cores"
+      timed = {}
+      for side, tree in (("before", old_tree), ("after", PACKAGE_ROOT)):
+        timed[side] = step_seconds(tree, name, config, data_dir, overrides, steps=steps, warmup=warmup,
+                                   repeats=repeats, env=env, cpu=cpu if one_core else None, work=work)
+      row = RevisionRow(name, training.describe_widths(config), config.batch_size, where, short, timed["before"],
+                        timed["after"])
+      print(f"before/after {name} {row.widths} batch {row.batch} ({where}): {short} "
+            f"{1e3 * row.before_step_s.wall:.0f} ms/step, this tree {1e3 * row.after_step_s.wall:.0f} ms/step "
+            f"({row.before_step_s.wall / row.after_step_s.wall:.2f}x)", flush=True)
+      rows.append(row)
+  return rows
