@@ -139,15 +139,44 @@ def test_before_after_runs_an_earlier_revision_from_a_worktree_it_removes(tmp_pa
   import os
   import subprocess
   from tfgan_repro.perf import revision
-  if not os.path.isdir(os.path.join(revision.PACKAGE_ROOT, ".git")):
+  if not os.path.exists(os.path.join(revision.PACKAGE_ROOT, ".git")):
     pytest.skip("the package is not a git checkout here")
   with pytest.raises(ValueError, match="not a commit"):
     revision.resolve("no-such-revision")
   cpu = sorted(os.sched_getaffinity(0))[-1]
-  rows = revision.compare("HEAD", [("began_fashion_mnist_32", 4, 4, {})], one_core=True, cpu=cpu, steps=4,
+  rows = revision.compare("HEAD", [([("began_fashion_mnist_32", 4, 4, {})], True)], cpu=cpu, steps=4,
                           warmup=1, repeats=1, work=str(tmp_path))
   assert [(r.preset, r.widths, r.batch, r.where, r.before) for r in rows] == [
       ("began_fashion_mnist_32", "n=4", 4, "one core", revision.resolve("HEAD"))]
   trees = subprocess.run(["git", "-C", revision.PACKAGE_ROOT, "worktree", "list"], capture_output=True,
                          text=True).stdout
   assert "tfgan_before_" not in trees  # the temporary worktree is gone
+
+
+def test_before_after_makes_one_worktree_for_the_all_core_and_the_one_core_items(tmp_path, monkeypatch):
+  # --before_presets and --before_one_core together: the earlier revision is checked out once, and each
+  # group is timed where it asked to be (all cores, or the pinned core with one thread each).
+  import contextlib
+  from tfgan_repro.perf import revision
+  made, timed = [], []
+
+  @contextlib.contextmanager
+  def fake_worktree(rev, *args, **kwargs):
+    made.append(rev)
+    yield str(tmp_path / "old")
+
+  def fake_step_seconds(tree, name, config, data_dir, overrides, *, steps, warmup, repeats, env, cpu, work):
+    timed.append((tree == revision.PACKAGE_ROOT, cpu, env.get("TF_NUM_INTRAOP_THREADS")))
+    return revision.Seconds(0.02 if tree == revision.PACKAGE_ROOT else 0.03, 0.04)
+
+  monkeypatch.delenv("TF_NUM_INTRAOP_THREADS", raising=False)
+  monkeypatch.setattr(revision, "resolve", lambda rev, root=None: "abc123")
+  monkeypatch.setattr(revision, "worktree", fake_worktree)
+  monkeypatch.setattr(revision, "step_seconds", fake_step_seconds)
+  rows = revision.compare("abc", [([("began_fashion_mnist_32", 4, 4, {})], False),
+                                  ([("began_fashion_mnist_32", 8, 4, {})], True)], cpu=1, steps=2, warmup=1,
+                          repeats=1, work=str(tmp_path))
+  assert made == ["abc123"]
+  assert [(r.widths, r.where, r.before_step_s.wall, r.after_step_s.wall) for r in rows] == [
+      ("n=4", "all cores", 0.03, 0.02), ("n=8", "one core", 0.03, 0.02)]
+  assert timed == [(False, None, None), (True, None, None), (False, 1, "1"), (True, 1, "1")]

@@ -27,6 +27,28 @@ def test_eval_every_logs_fid_curve(tmp_path, fashion_dir, capsys):
   assert abs(values[2] - records[1]["value"]) < 1e-3 * max(1.0, records[1]["value"])
 
 
+def test_the_scores_and_the_diversity_guard_share_one_classifier(tmp_path, fashion_dir, monkeypatch):
+  # --eval_every with the classifier and the diversity guard (which measures in the same features) load the
+  # classifier once per run, not once each.
+  from tfgan_repro.metrics import features
+  loads = []
+  real = features.make_feature_network
+
+  def counted(name, **kwargs):
+    loads.append(name)
+    return real(name, **kwargs)
+
+  monkeypatch.setattr(features, "make_feature_network", counted)
+  config = tiny_config("dcgan_fashion_mnist_32", steps=2, eval_every=2, eval_samples=8, sample_every=1)
+  loop.train(config, str(tmp_path / "run"))
+  assert loads == ["classifier"]
+  scalars = set()
+  for path in (tmp_path / "run" / "tb").glob("events.out.tfevents.*"):
+    for event in tf.compat.v1.train.summary_iterator(str(path)):
+      scalars.update(v.tag for v in event.summary.value)
+  assert "guards/diversity_ratio_classifier" in scalars  # the guard measured, in the classifier's features
+
+
 def test_eval_weights_names_the_feature_network_file(tmp_path, fashion_dir):
   # The curve network's weights come from --eval_weights: here a copy of the shipped classifier; a missing
   # file stops the run before training with the error that says how to get it.

@@ -66,6 +66,8 @@ flags.DEFINE_list("before_one_core", [], "Items (as --presets, also in --one_cor
 flags.DEFINE_integer("before_steps", 200, "Timed steps of each end-to-end before / after run (on top of "
                      "--before_warmup).")
 flags.DEFINE_integer("before_warmup", 20, "Steps of the short end-to-end run whose time is subtracted.")
+flags.DEFINE_integer("before_repeats", 0, "Repeats of each before / after pair of runs (0: --repeats). Each repeat "
+                     "trains 2 x (warmup + steps) steps per side, so a slow CPU may want fewer.")
 flags.DEFINE_string("rows_json", "", "Also write the training rows and matmul peaks as JSON here (used by the "
                     "one-core child process).")
 FLAGS = flags.FLAGS
@@ -188,7 +190,7 @@ def _before_cases(before, before_presets, before_one_core, presets, one_core, wi
 def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants, threads, sources, evaluation,
         out, draft, command, eval_batch: int = 0, one_core=(), one_core_cpu: int = -1, rows_json: str = "",
         profile=(), before: str = "", before_presets=(), before_one_core=(), before_steps: int = 200,
-        before_warmup: int = 20) -> str:
+        before_warmup: int = 20, before_repeats: int = 0) -> str:
   """Times everything asked for, prints a line per figure and returns (and writes to `out`) the report."""
   from tfgan_repro.training import runtime
   from tfgan_repro.perf import revision
@@ -219,11 +221,12 @@ def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants,
     single, single_peak, profiles = one_core_rows(one_core, cpu=one_core_cpu, steps=steps, repeats=repeats,
                                                   warmup=warmup, precisions=precisions, profile=profile)
   revisions = []
-  for items, alone in ((before_cases[0], False), (before_cases[1], True)):
-    if items:
-      revisions += revision.compare(before, items, one_core=alone,
-                                    cpu=one_core_cpu if one_core_cpu >= 0 else sorted(os.sched_getaffinity(0))[-1],
-                                    steps=before_steps, warmup=before_warmup, repeats=repeats, work=work)
+  groups = [(items, alone) for items, alone in ((before_cases[0], False), (before_cases[1], True)) if items]
+  if groups:  # one worktree of the earlier revision for both groups
+    revisions = revision.compare(before, groups,
+                                 cpu=one_core_cpu if one_core_cpu >= 0 else sorted(os.sched_getaffinity(0))[-1],
+                                 steps=before_steps, warmup=before_warmup, repeats=before_repeats or repeats,
+                                 work=work)
   source_rows = []
   if sources:
     npz = training.synthetic_npz(work, 32, 3)
@@ -261,6 +264,7 @@ def main(argv):
         draft=FLAGS.draft, eval_batch=FLAGS.eval_batch, one_core=FLAGS.one_core, one_core_cpu=FLAGS.one_core_cpu,
         rows_json=FLAGS.rows_json, profile=FLAGS.profile, before=FLAGS.before, before_presets=FLAGS.before_presets,
         before_one_core=FLAGS.before_one_core, before_steps=FLAGS.before_steps, before_warmup=FLAGS.before_warmup,
+        before_repeats=FLAGS.before_repeats,
         command="python -m tfgan_repro.bench " + " ".join(sys.argv[1:]))
   except ValueError as e:
     print(f"error: {e}", file=sys.stderr)

@@ -108,30 +108,34 @@ def step_seconds(tree: str, name: str, config, data_dir: str, overrides: Dict[st
   return Seconds(med(walls), med(cpus))
 
 
-def compare(rev: str, cases, *, one_core: bool, cpu: int, steps: int, warmup: int, repeats: int,
+def compare(rev: str, groups, *, cpu: int, steps: int, warmup: int, repeats: int,
             work: str) -> List[RevisionRow]:
-  """One RevisionRow per (name, width, batch, overrides) case: `rev` against this tree, same flags and data.
-  `one_core`: pinned to core `cpu` with one intra- and one inter-op thread (a campaign lane)."""
+  """One RevisionRow per case: `rev` against this tree, same flags and data, from one worktree of `rev`.
+
+  groups: (cases, one_core) pairs; cases are (name, width, batch, overrides); `one_core` pins them to core
+  `cpu` with one intra- and one inter-op thread (a campaign lane), else they run on all cores.
+  """
   from tfgan_repro.perf import training
   from tfgan_repro.training import loop
   short = resolve(rev)
-  env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-  if one_core:
-    env.update(TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
   rows = []
   with worktree(short) as old_tree:
-    for name, width, batch, overrides in cases:
-      config = training.preset_config(name, width, batch, overrides)
-      data_dir = training.synthetic_npz(work, config.resolution, loop.channels_of(config))
+    for cases, one_core in groups:
+      env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+      if one_core:
+        env.update(TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
       where = "one core" if one_core else "all cores"
-      timed = {}
-      for side, tree in (("before", old_tree), ("after", PACKAGE_ROOT)):
-        timed[side] = step_seconds(tree, name, config, data_dir, overrides, steps=steps, warmup=warmup,
-                                   repeats=repeats, env=env, cpu=cpu if one_core else None, work=work)
-      row = RevisionRow(name, training.describe_widths(config), config.batch_size, where, short, timed["before"],
-                        timed["after"])
-      print(f"before/after {name} {row.widths} batch {row.batch} ({where}): {short} "
-            f"{1e3 * row.before_step_s.wall:.0f} ms/step, this tree {1e3 * row.after_step_s.wall:.0f} ms/step "
-            f"({row.before_step_s.wall / row.after_step_s.wall:.2f}x)", flush=True)
-      rows.append(row)
+      for name, width, batch, overrides in cases:
+        config = training.preset_config(name, width, batch, overrides)
+        data_dir = training.synthetic_npz(work, config.resolution, loop.channels_of(config))
+        timed = {}
+        for side, tree in (("before", old_tree), ("after", PACKAGE_ROOT)):
+          timed[side] = step_seconds(tree, name, config, data_dir, overrides, steps=steps, warmup=warmup,
+                                     repeats=repeats, env=env, cpu=cpu if one_core else None, work=work)
+        row = RevisionRow(name, training.describe_widths(config), config.batch_size, where, short,
+                          timed["before"], timed["after"])
+        print(f"before/after {name} {row.widths} batch {row.batch} ({where}): {short} "
+              f"{1e3 * row.before_step_s.wall:.0f} ms/step, this tree {1e3 * row.after_step_s.wall:.0f} ms/step "
+              f"({row.before_step_s.wall / row.after_step_s.wall:.2f}x)", flush=True)
+        rows.append(row)
   return rows

@@ -203,6 +203,7 @@ class DiversityGuard(StepCallback):
     self._maybe_check()
 
 
-def make_guards(writer, log_every: int, sampler, dataset: str) -> list:
-  """The guards of a run, to go after `sampler` (its SampleWriter) in the callbacks list."""
-  return [KtGuard(writer, log_every), DiversityGuard(writer, sampler, DiversityMeasure(dataset))]
+def make_guards(writer, log_every: int, sampler, dataset: str, classifier=None) -> list:
+  """The guards of a run, to go after `sampler` (its SampleWriter) in the callbacks list. `classifier`: the
+  dataset's classifier when the run has already loaded it (for --eval_every), so it is not loaded twice."""
+  return [KtGuard(writer, log_every), DiversityGuard(writer, sampler, DiversityMeasure(dataset, classifier))]

@@ -40,15 +40,19 @@ def channels_of(config) -> int:
   return datasets.channels_for(config.dataset, config.channels)
 
 
-def _metric_callback(experiment: Experiment, run: Path, source):
-  from tfgan_repro.metrics import callback as metric_callback
-  config = experiment.config
+def _eval_network(config):
+  """The in-training scores' feature network (--eval_network, --eval_weights)."""
   from tfgan_repro.metrics.features import make_feature_network
   weights = config.get("eval_weights", "")
   files = {"ttur_graph": "inception_graph", "keras_inception": "inception_weights", "classifier": "classifier"}
-  network = make_feature_network(config.eval_network, dataset=config.dataset,
-                                 **({files[config.eval_network]: weights} if weights and config.eval_network in files
-                                    else {}))
+  return make_feature_network(config.eval_network, dataset=config.dataset,
+                              **({files[config.eval_network]: weights} if weights and config.eval_network in files
+                                 else {}))
+
+
+def _metric_callback(experiment: Experiment, run: Path, source, network):
+  from tfgan_repro.metrics import callback as metric_callback
+  config = experiment.config
   return metric_callback.make_fid_callback(
       experiment, network=network, every_steps=config.eval_every, num_samples=config.eval_samples,
       log_dir=str(run / "tb"), jsonl_path=str(run / "scores.jsonl"),
@@ -100,12 +104,17 @@ def train(experiment: Experiment, workdir: str, *, overwrite: bool = False,
   guard = cb.TrainingGuard(ckpt, config.ckpt_every)
   logger = cb.ScalarLogger(writer, config.log_every, config.steps, experiment.images_per_step, chief)
   callbacks = [guard, logger]
+  scoring = config.get("eval_every", 0) > 0 and chief
+  eval_network = _eval_network(config) if scoring else None
+  # The diversity guard measures in the shipped classifier's features: the scores' network when it is that one.
+  shared = (eval_network if config.eval_network == "classifier" and not config.get("eval_weights", "")
+            and spec.dataset == config.dataset else None)
   if chief:
     sampler = cb.SampleWriter(writer, config.sample_every, run / "samples", config.num_samples, config.seed,
                               real_for_grids, guard)
-    callbacks += [sampler, *guards.make_guards(writer, config.log_every, sampler, spec.dataset)]  # issue 16 item 3
-  if config.get("eval_every", 0) > 0 and chief:
-    callbacks.append(_metric_callback(experiment, run, source))
+    callbacks += [sampler, *guards.make_guards(writer, config.log_every, sampler, spec.dataset, shared)]  # issue 16
+  if scoring:
+    callbacks.append(_metric_callback(experiment, run, source, eval_network))
   callbacks += model.training_callbacks(config) + list(extra_callbacks)
 
   if chief:  # the start lines: preset, data read, policy, network sizes, how progress is shown
