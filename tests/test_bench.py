@@ -180,3 +180,17 @@ def test_before_after_makes_one_worktree_for_the_all_core_and_the_one_core_items
   assert [(r.widths, r.where, r.before_step_s.wall, r.after_step_s.wall) for r in rows] == [
       ("n=4", "all cores", 0.03, 0.02), ("n=8", "one core", 0.03, 0.02)]
   assert timed == [(False, None, None), (True, None, None), (False, 1, "1"), (True, 1, "1")]
+
+
+def test_before_after_data_arrive_in_the_shape_of_the_presets_data_set(tmp_path):
+  # An earlier revision frames CelebA presets by the aligned 178x218 images' 140-px face box only (d8a0214
+  # stops with "width must be >= target + offset" on 64x64 images), so both sides read aligned-size images.
+  import numpy as np
+  from tfgan_repro.data import pipeline
+  from tfgan_repro.perf import training
+  celeba = training.preset_config("dcgan_celeba_64", 8, 4, {})
+  x = np.load(training.source_sized_npz(str(tmp_path), celeba))["x"]
+  assert x.shape[1:] == (218, 178, 3)
+  assert pipeline.frame(x[:2], 64, "celeba_140").shape == (2, 64, 64, 3)
+  fashion = training.preset_config("began_fashion_mnist_32", 4, 4, {})
+  assert np.load(training.source_sized_npz(str(tmp_path), fashion))["x"].shape[1:] == (32, 32, 1)

@@ -116,7 +116,6 @@ def compare(rev: str, groups, *, cpu: int, steps: int, warmup: int, repeats: int
   `cpu` with one intra- and one inter-op thread (a campaign lane), else they run on all cores.
   """
   from tfgan_repro.perf import training
-  from tfgan_repro.training import loop
   short = resolve(rev)
   rows = []
   with worktree(short) as old_tree:
@@ -127,7 +126,7 @@ def compare(rev: str, groups, *, cpu: int, steps: int, warmup: int, repeats: int
       where = "one core" if one_core else "all cores"
       for name, width, batch, overrides in cases:
         config = training.preset_config(name, width, batch, overrides)
-        data_dir = training.synthetic_npz(work, config.resolution, loop.channels_of(config))
+        data_dir = training.source_sized_npz(work, config)
         timed = {}
         for side, tree in (("before", old_tree), ("after", PACKAGE_ROOT)):
           timed[side] = step_seconds(tree, name, config, data_dir, overrides, steps=steps, warmup=warmup,

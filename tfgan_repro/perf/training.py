@@ -8,7 +8,7 @@ pipeline of real sources is measured separately (`pipeline_sources`).
 import contextlib
 import io
 import os
-from typing import Dict, NamedTuple, Optional
+from typing import Dict, NamedTuple, Optional, Tuple
 
 import numpy as np
 
@@ -53,14 +53,29 @@ def describe_widths(config) -> str:
   return f"G {config.g_width} / D {config.d_width}"
 
 
-def synthetic_npz(directory: str, resolution: int, channels: int, n: int = 1024, seed: int = 0) -> str:
-  """An .npz of `n` random uint8 images (n, R, R, C) with labels 0..9; returns its path."""
-  path = os.path.join(directory, f"synthetic_{resolution}x{resolution}x{channels}_{n}.npz")
+def synthetic_npz(directory: str, resolution: int, channels: int, n: int = 1024, seed: int = 0,
+                  height_width: Optional[Tuple[int, int]] = None) -> str:
+  """An .npz of `n` random uint8 images (n, R, R, C), or (n, H, W, C) with `height_width`, with labels 0..9;
+  returns its path."""
+  h, w = height_width or (resolution, resolution)
+  path = os.path.join(directory, f"synthetic_{h}x{w}x{channels}_{n}.npz")
   if not os.path.isfile(path):
     rng = np.random.default_rng(seed)
-    np.savez(path, x=rng.integers(0, 256, (n, resolution, resolution, channels), dtype=np.uint8),
-             y=np.arange(n) % 10)
+    np.savez(path, x=rng.integers(0, 256, (n, h, w, channels), dtype=np.uint8), y=np.arange(n) % 10)
   return path
+
+
+def source_sized_npz(directory: str, config) -> str:
+  """`synthetic_npz` in the shape the preset's data set arrives in: CelebA presets get aligned-size images
+  (218 high, 178 wide, cut to the 140-px face box), which code before the any-size framing (e.g. d8a0214) requires; other
+  data sets get images at the preset's resolution."""
+  from tfgan_repro.data import datasets
+  from tfgan_repro.training import loop
+  shape = None
+  if config.dataset in datasets.DATASETS and datasets.get_info(config.dataset).crop == "celeba_140":
+    width, height = datasets.CELEBA_ALIGNED_SIZE
+    shape = (height, width)
+  return synthetic_npz(directory, config.resolution, loop.channels_of(config), height_width=shape)
 
 
 def _images_per_step(model, config) -> int:
