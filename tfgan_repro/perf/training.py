@@ -67,8 +67,8 @@ def synthetic_npz(directory: str, resolution: int, channels: int, n: int = 1024,
 
 def source_sized_npz(directory: str, config) -> str:
   """`synthetic_npz` in the shape the preset's data set arrives in: CelebA presets get aligned-size images
-  (218 high, 178 wide, cut to the 140-px face box), which code before the any-size framing (e.g. d8a0214) requires; other
-  data sets get images at the preset's resolution."""
+  (218 high, 178 wide, cut to the 140-px face box), which code before the any-size framing (e.g. d8a0214)
+  requires; other data sets get images at the preset's resolution."""
   from tfgan_repro.data import datasets
   from tfgan_repro.training import loop
   shape = None

@@ -107,8 +107,8 @@ def train(experiment: Experiment, workdir: str, *, overwrite: bool = False,
   scoring = config.get("eval_every", 0) > 0 and chief
   eval_network = _eval_network(config) if scoring else None
   # The diversity guard measures in the shipped classifier's features: the scores' network when it is that one.
-  shared = (eval_network if config.eval_network == "classifier" and not config.get("eval_weights", "")
-            and spec.dataset == config.dataset else None)
+  shared = (eval_network if scoring and config.get("eval_network", "") == "classifier"
+            and not config.get("eval_weights", "") and spec.dataset == config.dataset else None)
   if chief:
     sampler = cb.SampleWriter(writer, config.sample_every, run / "samples", config.num_samples, config.seed,
                               real_for_grids, guard)
