@@ -4,14 +4,22 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # TF 2.21's oneDNN kernels crash (SIGSEGV / SIGABRT in conv2d_backprop_filter) on eager-mode gradients through
 # Conv2D on an AMD EPYC with AVX512_BF16 (2026-12-02: tests/test_igan_batchnorm.py, test_igan_fused_bn.py);
-# the same gradients inside tf.function, as every training step runs them, do not. The suite runs TF's
-# non-oneDNN kernels everywhere, so it passes on every CPU model these machines have; set
-# TF_ENABLE_ONEDNN_OPTS=1 to test the oneDNN path.
+# the same gradients inside tf.function, as every training step runs them, do not. So the tests' own process
+# runs TF's non-oneDNN kernels on every CPU model these machines have (TF_ENABLE_ONEDNN_OPTS=1 tests oneDNN
+# there too). TF reads the variable once, at its first use, so it is read below and the user's setting is
+# then put back: the training commands the tests start as subprocesses choose their kernels as a user's
+# command does (tfgan_repro._kernels: oneDNN on an AVX2 CPU), so they test the path users run.
+_USER_ONEDNN = os.environ.get("TF_ENABLE_ONEDNN_OPTS")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 import numpy as np
 import pytest
 import tensorflow as tf
+from tensorflow.python.util import _pywrap_util_port
+
+_pywrap_util_port.IsMklEnabled()  # fixes this process's choice (TF reads TF_ENABLE_ONEDNN_OPTS once)
+if _USER_ONEDNN is None:
+  del os.environ["TF_ENABLE_ONEDNN_OPTS"]
 
 # Two logical CPU devices must be configured before TF initialises its runtime.
 _cpus = tf.config.list_physical_devices("CPU")

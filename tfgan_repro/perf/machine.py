@@ -11,6 +11,8 @@ import platform
 import time
 from typing import Dict, List, Optional
 
+from tfgan_repro import _kernels
+
 # CPU flags that decide the precision a step should use (/proc/cpuinfo names).
 PRECISION_FLAGS = ("avx512f", "avx512_bf16", "amx_bf16", "avx512_fp16", "amx_tile")
 NATIVE_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
@@ -110,5 +112,5 @@ def describe() -> Dict[str, object]:
   flags = cpu_flags()
   return {"cpu": cpu_model(), "precision_flags": [f for f in PRECISION_FLAGS if f in flags],
           "native_bf16": native_bf16(flags), "usable_cores": usable_cores(), "logical_cpus": os.cpu_count(),
-          "threads": thread_settings(), **versions()}
+          "threads": thread_settings(), "cpu_kernels": _kernels.state(), **versions()}
 

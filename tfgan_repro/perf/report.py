@@ -17,6 +17,13 @@ def _fmt(x: float) -> str:
   return f"{x:.3g}" if x < 100 else f"{x:.0f}"
 
 
+def _kernels_line(kernels) -> List[str]:
+  if not kernels:
+    return []
+  on = {True: "on", False: "off", None: "unknown"}[kernels.get("onednn")]
+  return [f"- oneDNN CPU kernels: {on} ({kernels.get('reason', '')})"]
+
+
 def machine_section(facts: dict, peaks: dict) -> List[str]:
   threads = ", ".join(f"{k} {v}" for k, v in facts["threads"].items())
   fp32, bf16 = peaks["float32"], peaks.get("bfloat16")
@@ -26,6 +33,7 @@ def machine_section(facts: dict, peaks: dict) -> List[str]:
            f"(avx512_bf16 / amx_bf16): {'yes' if facts['native_bf16'] else 'no'}",
            f"- TensorFlow {facts['tensorflow']}, Keras {facts['keras']}, Python {facts['python']}",
            f"- threads: {threads}",
+           *_kernels_line(facts.get("cpu_kernels")),
            f"- 2048x2048 matmul peak, float32: {fp32['wall']:.0f} GFLOP/s (wall), {fp32['cpu']:.0f} GFLOP/s "
            "(per CPU-second)"]
   if bf16:

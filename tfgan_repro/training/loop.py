@@ -9,7 +9,7 @@ from typing import NamedTuple, Optional, Sequence
 import keras
 import tensorflow as tf
 
-from tfgan_repro import data, gans
+from tfgan_repro import _kernels, data, gans
 from tfgan_repro.data import datasets
 from tfgan_repro.experiment import Experiment
 from tfgan_repro.training import callbacks as cb
@@ -99,7 +99,8 @@ def train(experiment: Experiment, workdir: str, *, overwrite: bool = False,
   if chief:
     run_dir.record_start(run, start, source.describe(), precision={"policy": precision.policy,
                                                                    "loss_scaling": precision.loss_scaling,
-                                                                   "reason": precision.reason})
+                                                                   "reason": precision.reason},
+                         cpu_kernels=_kernels.state())
   writer = tf.summary.create_file_writer(str(run / "tb")) if chief else tf.summary.create_noop_writer()
   guard = cb.TrainingGuard(ckpt, config.ckpt_every)
   logger = cb.ScalarLogger(writer, config.log_every, config.steps, experiment.images_per_step, chief)

@@ -137,7 +137,8 @@ def prepare(workdir: str, config, overwrite: bool = False, write: bool = True) -
   return run
 
 
-def record_start(run: Path, from_step: int, data: Optional[dict] = None, precision: Optional[dict] = None) -> dict:
+def record_start(run: Path, from_step: int, data: Optional[dict] = None, precision: Optional[dict] = None,
+                 cpu_kernels: Optional[dict] = None) -> dict:
   """Appends one line to run_info.jsonl for a (re)start that is about to train from `from_step` (a rerun of a
   finished run trains nothing and records nothing, so the newest line names the code that trained).
 
@@ -150,6 +151,8 @@ def record_start(run: Path, from_step: int, data: Optional[dict] = None, precisi
     info["data"] = data
   if precision is not None:  # the dtype policy, whether loss scaling is on, and why (runtime.choose_precision)
     info["precision"] = precision
+  if cpu_kernels is not None:  # whether oneDNN's kernels ran, and why (tfgan_repro._kernels.state)
+    info["cpu_kernels"] = cpu_kernels
   with open(Path(run) / "run_info.jsonl", "a") as f:
     f.write(json.dumps(info) + "\n")
   logging.info("Run directory %s (commit %s).", run, info["git_commit"])
