@@ -18,7 +18,7 @@ PROBE = ("import json, os, tfgan_repro; from tfgan_repro import _kernels; "
 
 
 def probe(**env_changes):
-  env = {k: v for k, v in os.environ.items() if k != _kernels.ENV}
+  env = {k: v for k, v in os.environ.items() if k not in (_kernels.ENV, _kernels.MARK)}
   env.update(env_changes, TF_CPP_MIN_LOG_LEVEL="3")
   out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=120)
   assert out.returncode == 0, out.stderr
@@ -35,6 +35,14 @@ def test_a_value_the_user_set_is_kept_either_way():
   for user in ("0", "1"):
     value, reason = _kernels.choose({"TF_ENABLE_ONEDNN_OPTS": user}, AVX2, "Linux", "x86_64")
     assert value is None and f"TF_ENABLE_ONEDNN_OPTS={user}" in reason
+
+
+def test_a_child_of_a_tfgan_repro_process_says_who_chose():
+  """campaign / bench children inherit the variable from a parent that set it; they do not call it the user's."""
+  value, reason = _kernels.choose({"TF_ENABLE_ONEDNN_OPTS": "1", _kernels.MARK: "1"}, AVX2, "Linux", "x86_64")
+  assert value is None and "set by tfgan_repro" in reason
+  _, reason = _kernels.choose({"TF_ENABLE_ONEDNN_OPTS": "0", _kernels.MARK: "1"}, AVX2, "Linux", "x86_64")
+  assert reason == "TF_ENABLE_ONEDNN_OPTS=0 as set in the environment"  # the user changed it since
 
 
 def test_other_cpus_and_systems_keep_tensorflows_default():

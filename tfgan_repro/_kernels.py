@@ -20,6 +20,7 @@ import sys
 from typing import Dict, Mapping, Optional, Sequence, Tuple
 
 ENV = "TF_ENABLE_ONEDNN_OPTS"
+MARK = "TFGAN_REPRO_SET_ONEDNN"  # set beside ENV by us, so a child process (campaign, bench) reports why
 NEEDED_FLAGS = ("avx2", "fma")  # /proc/cpuinfo names; oneDNN's AVX2 kernels
 X86_64 = ("x86_64", "amd64")
 
@@ -29,14 +30,20 @@ _reason: Optional[str] = None  # why the setting in force is what it is; set by 
 def choose(env: Mapping[str, str], flags: Sequence[str], system: str, machine: str) -> Tuple[Optional[str], str]:
   """(the value to give TF_ENABLE_ONEDNN_OPTS, or None to leave it; why)."""
   if ENV in env:
+    if env.get(MARK) == env[ENV]:  # inherited from a tfgan_repro parent process that chose it
+      return None, _ours(env[ENV])
     return None, f"{ENV}={env[ENV]} as set in the environment"
   if system != "Linux" or machine.lower() not in X86_64:
     return None, f"TensorFlow's default on {system} {machine}"
   missing = [f for f in NEEDED_FLAGS if f not in flags]
   if missing:
     return None, f"TensorFlow's default: this CPU lacks {'/'.join(missing).upper()}"
-  return "1", (f"{ENV}=1 set by tfgan_repro on this AVX2/FMA CPU (TensorFlow turns oneDNN on by itself only with "
-               f"AVX512_VNNI/BF16 or AMX); {ENV}=0 keeps Eigen's kernels")
+  return "1", _ours("1")
+
+
+def _ours(value: str) -> str:
+  return (f"{ENV}={value} set by tfgan_repro on this AVX2/FMA CPU (TensorFlow turns oneDNN on by itself only "
+          f"with AVX512_VNNI/BF16 or AMX); {ENV}=0 keeps Eigen's kernels")
 
 
 def before_tensorflow() -> None:
@@ -50,7 +57,7 @@ def before_tensorflow() -> None:
   from tfgan_repro.perf import machine  # standard library only; no TensorFlow
   value, _reason = choose(os.environ, machine.cpu_flags(), platform.system(), platform.machine())
   if value is not None:
-    os.environ[ENV] = value
+    os.environ[ENV] = os.environ[MARK] = value
 
 
 def onednn_enabled() -> Optional[bool]:
