@@ -182,6 +182,35 @@ def test_before_after_makes_one_worktree_for_the_all_core_and_the_one_core_items
   assert timed == [(False, None, None), (True, None, None), (False, 1, "1"), (True, 1, "1")]
 
 
+def test_before_after_sides_choose_their_own_cpu_kernels(tmp_path, monkeypatch):
+  # This process's oneDNN choice is not passed on: an earlier revision that never turned oneDNN on must be
+  # timed with the kernels it ran with. A value the user set reaches both sides.
+  import contextlib
+  from tfgan_repro import _kernels
+  from tfgan_repro.perf import revision
+  seen = []
+
+  @contextlib.contextmanager
+  def fake_worktree(rev, *args, **kwargs):
+    yield str(tmp_path / "old")
+
+  def fake_step_seconds(tree, name, config, data_dir, overrides, *, steps, warmup, repeats, env, cpu, work):
+    seen.append(env.get(_kernels.ENV))
+    return revision.Seconds(0.02, 0.04)
+
+  monkeypatch.setattr(revision, "resolve", lambda rev, root=None: "abc123")
+  monkeypatch.setattr(revision, "worktree", fake_worktree)
+  monkeypatch.setattr(revision, "step_seconds", fake_step_seconds)
+  compare = lambda: revision.compare("abc", [([("began_fashion_mnist_32", 4, 4, {})], True)], cpu=1, steps=2,
+                                     warmup=1, repeats=1, work=str(tmp_path))
+  monkeypatch.setenv(_kernels.ENV, "1")
+  monkeypatch.setenv(_kernels.MARK, "1")  # as `import tfgan_repro` leaves them when it chose oneDNN
+  compare()
+  monkeypatch.setenv(_kernels.ENV, "0")  # the user's own setting since
+  compare()
+  assert seen == [None, None, "0", "0"]
+
+
 def test_before_after_data_arrive_in_the_shape_of_the_presets_data_set(tmp_path):
   # An earlier revision frames CelebA presets by the aligned 178x218 images' 140-px face box only (d8a0214
   # stops with "width must be >= target + offset" on 64x64 images), so both sides read aligned-size images.

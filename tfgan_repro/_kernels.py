@@ -60,6 +60,15 @@ def before_tensorflow() -> None:
     os.environ[ENV] = os.environ[MARK] = value
 
 
+def users_environment(env: Mapping[str, str]) -> Dict[str, str]:
+  """`env` without the variable tfgan_repro set (for a child that must choose as the user's command would,
+  e.g. an earlier revision of this package in `bench --before`, which may not choose the same)."""
+  env = dict(env)
+  if ENV in env and env.get(MARK) == env[ENV]:
+    del env[ENV], env[MARK]
+  return env
+
+
 def onednn_enabled() -> Optional[bool]:
   """Whether TensorFlow runs oneDNN's kernels in this process (None if this TF build cannot say)."""
   try:

@@ -17,6 +17,8 @@ import tempfile
 import time
 from typing import Dict, Iterator, List, NamedTuple, Optional
 
+from tfgan_repro import _kernels
+
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NEVER = 10 ** 9  # a cadence past any timed run
 
@@ -120,7 +122,9 @@ def compare(rev: str, groups, *, cpu: int, steps: int, warmup: int, repeats: int
   rows = []
   with worktree(short) as old_tree:
     for cases, one_core in groups:
-      env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+      # Each side chooses its CPU kernels as the user's command would: an earlier revision may not turn
+      # oneDNN on, and inheriting this process's choice would time it with kernels it never ran with.
+      env = dict(_kernels.users_environment(os.environ), TF_CPP_MIN_LOG_LEVEL="2")
       if one_core:
         env.update(TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
       where = "one core" if one_core else "all cores"
