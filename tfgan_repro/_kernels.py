@@ -30,7 +30,7 @@ _reason: Optional[str] = None  # why the setting in force is what it is; set by 
 def choose(env: Mapping[str, str], flags: Sequence[str], system: str, machine: str) -> Tuple[Optional[str], str]:
   """(the value to give TF_ENABLE_ONEDNN_OPTS, or None to leave it; why)."""
   if ENV in env:
-    if env.get(MARK) == env[ENV]:  # inherited from a tfgan_repro parent process that chose it
+    if _set_by_us(env):  # inherited from a tfgan_repro parent process that chose it
       return None, _ours(env[ENV])
     return None, f"{ENV}={env[ENV]} as set in the environment"
   if system != "Linux" or machine.lower() not in X86_64:
@@ -39,6 +39,11 @@ def choose(env: Mapping[str, str], flags: Sequence[str], system: str, machine: s
   if missing:
     return None, f"TensorFlow's default: this CPU lacks {'/'.join(missing).upper()}"
   return "1", _ours("1")
+
+
+def _set_by_us(env: Mapping[str, str]) -> bool:
+  """Whether env's TF_ENABLE_ONEDNN_OPTS is the value a tfgan_repro process set (not changed since)."""
+  return ENV in env and env.get(MARK) == env[ENV]
 
 
 def _ours(value: str) -> str:
@@ -64,7 +69,7 @@ def users_environment(env: Mapping[str, str]) -> Dict[str, str]:
   """`env` without the variable tfgan_repro set (for a child that must choose as the user's command would,
   e.g. an earlier revision of this package in `bench --before`, which may not choose the same)."""
   env = dict(env)
-  if ENV in env and env.get(MARK) == env[ENV]:
+  if _set_by_us(env):
     del env[ENV], env[MARK]
   return env
 
