@@ -93,25 +93,65 @@ def test_before_items_must_be_timed_where_their_gflop_come_from_and_need_a_revis
     bench._before_cases("", ["dcgan_celeba_64:64:64"], [], ["dcgan_celeba_64:64:64"], [], [], 0)
 
 
-def test_a_step_is_the_median_time_of_the_extra_steps(monkeypatch, tmp_path):
+def test_a_step_is_the_median_time_of_the_extra_steps_with_the_sides_taking_turns(monkeypatch, tmp_path):
   from tfgan_repro.perf import revision, training
   calls = []
 
-  def fake_run(tree, flags, env, cpu):  # 7 s of start-up, then 0.25 s (CPU 0.5 s) per step; one slow repeat
+  def fake_run(tree, flags, env, cpu):  # 7 s of start-up, then 0.25 s (CPU 0.5 s) per step; one slow stretch
     steps = int([f for f in flags if f.startswith("--steps=")][0].split("=")[1])
     calls.append((tree, steps, cpu))
-    slow = 2.0 if len(calls) in (3, 4) else 1.0
-    return revision.Seconds(7.0 + 0.25 * steps * slow, 1.0 + 0.5 * steps * slow)
+    slow = 2.0 if len(calls) in (5, 6) else 1.0  # the second repeat's first side
+    per = 0.25 if tree == "NEW" else 0.5
+    return revision.Seconds(7.0 + per * steps * slow, 1.0 + 2 * per * steps)
 
   monkeypatch.setattr(revision, "_one_run", fake_run)
   config = training.preset_config("began_fashion_mnist_32", 16, 16)
-  got = revision.step_seconds("TREE", "began_fashion_mnist_32", config, "data.npz", {}, steps=100, warmup=10,
-                              repeats=3, env={}, cpu=1, work=str(tmp_path))
-  assert got == revision.Seconds(0.25, 0.5)  # the slow repeat is the outlier the median drops
-  assert [c[1] for c in calls] == [10, 110] * 3 and all(c[0] == "TREE" and c[2] == 1 for c in calls)
+  got = revision.pair_seconds({"before": "OLD", "after": "NEW"}, "began_fashion_mnist_32", config, "data.npz", {},
+                              steps=100, warmup=10, repeats=3, env={}, cpu=1, work=str(tmp_path))
+  assert got == {"before": revision.Seconds(0.5, 1.0), "after": revision.Seconds(0.25, 0.5)}  # the median drops it
+  # before, after; after, before; before, after: a slow stretch of the machine does not always hit one side
+  assert [c[0] for c in calls[::2]] == ["OLD", "NEW", "NEW", "OLD", "OLD", "NEW"]
+  assert [c[1] for c in calls] == [10, 110] * 6 and all(c[2] == 1 for c in calls)
+  assert got["after"].busy == 2.0 and revision.Seconds(1.0, 0.5).busy == 0.5
   flags = revision.main_flags("began_fashion_mnist_32", config, "data.npz", 5, "W", {"gamma": "0.7"})
   assert "--width=16" in flags and "--batch_size=16" in flags and "--gamma=0.7" in flags
   assert f"--sample_every={revision.NEVER}" in flags and f"--log_every={config.log_every}" in flags
+
+
+def test_an_even_number_of_repeats_takes_the_mean_of_the_middle_two(monkeypatch, tmp_path):
+  # A median of two that took the larger one let a single slow repeat decide the figure.
+  from tfgan_repro.perf import revision, training
+  walls = iter([0.0, 10.0, 0.0, 30.0])  # per-step seconds 0.1 and 0.3 from two repeats of 100 steps
+
+  def fake_run(tree, flags, env, cpu):
+    w = next(walls)
+    return revision.Seconds(w, w)
+
+  monkeypatch.setattr(revision, "_one_run", fake_run)
+  config = training.preset_config("began_fashion_mnist_32", 16, 16)
+  got = revision.pair_seconds({"after": "NEW"}, "began_fashion_mnist_32", config, "data.npz", {}, steps=100,
+                              warmup=10, repeats=2, env={}, cpu=None, work=str(tmp_path))
+  assert got["after"].wall == pytest.approx(0.2)
+
+
+def test_a_time_budget_sets_each_cases_steps_from_this_trees_step_time():
+  from tfgan_repro.perf import revision
+  assert revision.steps_for(30.0, 0.2, most=200) == 150
+  assert revision.steps_for(30.0, 6.0, most=200) == 10     # at least 10 timed steps, however slow the case
+  assert revision.steps_for(30.0, 0.01, most=200) == 200   # at most --before_steps
+  assert revision.steps_for(0.0, 0.2, most=200) == 200     # no budget: --before_steps
+  assert revision.steps_for(30.0, None, most=200) == 200   # no estimate: --before_steps
+
+
+def test_the_time_budget_reads_this_trees_step_time_off_the_float32_fit_of_the_same_case():
+  from tfgan_repro.perf import timing, training
+  rate = lambda x: timing.Rate(x, x, 1.0, 3)
+  fit = lambda precision, img_s: training.StepFigures("began_fashion_mnist_32", "n=16", 16, 16, precision, "jit auto",
+                                                      0.5, rate(img_s), rate(img_s), rate(1e5))
+  rows = [fit("mixed_bfloat16", 160.0), fit("float32", 80.0)]
+  cases = [("began_fashion_mnist_32", 16, 16, {}), ("began_fashion_mnist_32", 32, 16, {})]
+  # 16 images a step at 80 img/s: 0.2 s a step; n=32 was not timed, so it has no estimate
+  assert bench._step_estimates(cases, rows, True) == {("began_fashion_mnist_32", 16, 16, True): 0.2}
 
 
 def test_the_report_sets_each_target_beside_its_before_and_after(tmp_path):
@@ -121,18 +161,27 @@ def test_the_report_sets_each_target_beside_its_before_and_after(tmp_path):
   row = training.StepFigures("began_fashion_mnist_32", "n=16", 16, 16, "float32", "jit auto", 0.02, rate(3000.0),
                              rate(3200.0), rate(1e5))
   b = revision.RevisionRow("began_fashion_mnist_32", "n=16", 16, "one core", "abc123", revision.Seconds(0.010, 0.01),
-                           revision.Seconds(0.004, 0.004))
+                           revision.Seconds(0.004, 0.004), 150)
   peak = {"wall": 100.0, "cpu": 100.0}
-  text = report.write(str(tmp_path / "P.md"), command="c", facts={
+  write = lambda revisions: report.write(str(tmp_path / "P.md"), command="c", facts={
       "cpu": "x", "usable_cores": 1, "logical_cpus": 1, "precision_flags": [], "native_bf16": False,
       "tensorflow": "t", "keras": "k", "python": "p", "threads": {}}, peaks={"float32": peak}, training=[],
-      sources=[], evaluation=[], cache=None, draft=True, one_core=[row], one_core_peak=peak, revisions=[b])
+      sources=[], evaluation=[], cache=None, draft=True, one_core=[row], one_core_peak=peak, revisions=revisions)
+  text = write([b])
   target = [r for r in table_rows(text, "| target |") if r[0].startswith("BEGAN-32 n=16")][0]
   assert target[3] == "32% -> 80%"  # 0.32 GFLOP in 10 ms = 32 GFLOP/s; in 4 ms = 80, of a 100 GFLOP/s core
   table = table_rows(text, "| preset | widths | batch | where |")
-  assert table == [["began_fashion_mnist_32", "n=16", "16", "one core", "10.0", "4.0", "2.50x", "32%", "80%",
-                    "0.010 -> 0.004"]]
+  assert table == [["began_fashion_mnist_32", "n=16", "16", "one core", "150", "10.0", "4.0", "2.50x", "32%", "80%",
+                    "0.010 -> 0.004", "1.00 -> 1.00"]]
   assert "## Before / after: revision abc123 against this tree" in text
+  # A before side that got 6 ms of CPU in 10 ms of wall time per step waited for its pinned core: the pair
+  # is shown, but marked as not quotable, in both tables.
+  shared = b._replace(before_step_s=revision.Seconds(0.010, 0.006))
+  assert shared.shared_core() and not b.shared_core()
+  text = write([shared])
+  target = [r for r in table_rows(text, "| target |") if r[0].startswith("BEGAN-32 n=16")][0]
+  assert target[3] == "32% -> 80% (core shared: not quotable)"
+  assert table_rows(text, "| preset | widths | batch | where |")[0][7] == "2.50x (core shared: not quotable)"
 
 
 def test_before_after_runs_an_earlier_revision_from_a_worktree_it_removes(tmp_path):
@@ -165,21 +214,46 @@ def test_before_after_makes_one_worktree_for_the_all_core_and_the_one_core_items
     made.append(rev)
     yield str(tmp_path / "old")
 
-  def fake_step_seconds(tree, name, config, data_dir, overrides, *, steps, warmup, repeats, env, cpu, work):
-    timed.append((tree == revision.PACKAGE_ROOT, cpu, env.get("TF_NUM_INTRAOP_THREADS")))
-    return revision.Seconds(0.02 if tree == revision.PACKAGE_ROOT else 0.03, 0.04)
+  def fake_pair_seconds(trees, name, config, data_dir, overrides, *, steps, warmup, repeats, env, cpu, work):
+    for side, tree in trees.items():
+      timed.append((tree == revision.PACKAGE_ROOT, cpu, env.get("TF_NUM_INTRAOP_THREADS")))
+    return {side: revision.Seconds(0.02 if tree == revision.PACKAGE_ROOT else 0.03, 0.04)
+            for side, tree in trees.items()}
 
   monkeypatch.delenv("TF_NUM_INTRAOP_THREADS", raising=False)
   monkeypatch.setattr(revision, "resolve", lambda rev, root=None: "abc123")
   monkeypatch.setattr(revision, "worktree", fake_worktree)
-  monkeypatch.setattr(revision, "step_seconds", fake_step_seconds)
+  monkeypatch.setattr(revision, "pair_seconds", fake_pair_seconds)
   rows = revision.compare("abc", [([("began_fashion_mnist_32", 4, 4, {})], False),
                                   ([("began_fashion_mnist_32", 8, 4, {})], True)], cpu=1, steps=2, warmup=1,
                           repeats=1, work=str(tmp_path))
   assert made == ["abc123"]
+  assert len(rows) == 2
   assert [(r.widths, r.where, r.before_step_s.wall, r.after_step_s.wall) for r in rows] == [
       ("n=4", "all cores", 0.03, 0.02), ("n=8", "one core", 0.03, 0.02)]
   assert timed == [(False, None, None), (True, None, None), (False, 1, "1"), (True, 1, "1")]
+
+
+def test_a_case_the_earlier_revision_cannot_run_costs_its_row_not_the_bench(tmp_path, monkeypatch, capsys):
+  import contextlib
+  from tfgan_repro.perf import revision
+
+  @contextlib.contextmanager
+  def fake_worktree(rev, *args, **kwargs):
+    yield str(tmp_path / "old")
+
+  def fake_pair_seconds(trees, name, config, data_dir, overrides, *, steps, warmup, repeats, env, cpu, work):
+    if config.width == 4:
+      raise RuntimeError("`python -m tfgan_repro.main ...` failed with status 1:\nunknown flag --x")
+    return {side: revision.Seconds(0.02, 0.02) for side in trees}
+
+  monkeypatch.setattr(revision, "resolve", lambda rev, root=None: "abc123")
+  monkeypatch.setattr(revision, "worktree", fake_worktree)
+  monkeypatch.setattr(revision, "pair_seconds", fake_pair_seconds)
+  rows = revision.compare("abc", [([("began_fashion_mnist_32", 4, 4, {}), ("began_fashion_mnist_32", 8, 4, {})],
+                                   True)], cpu=1, steps=2, warmup=1, repeats=1, work=str(tmp_path))
+  assert [r.widths for r in rows] == ["n=8"]
+  assert "n=4 batch 4 (one core): not timed:" in capsys.readouterr().err
 
 
 def test_before_after_sides_choose_their_own_cpu_kernels(tmp_path, monkeypatch):
@@ -194,13 +268,13 @@ def test_before_after_sides_choose_their_own_cpu_kernels(tmp_path, monkeypatch):
   def fake_worktree(rev, *args, **kwargs):
     yield str(tmp_path / "old")
 
-  def fake_step_seconds(tree, name, config, data_dir, overrides, *, steps, warmup, repeats, env, cpu, work):
-    seen.append(env.get(_kernels.ENV))
-    return revision.Seconds(0.02, 0.04)
+  def fake_pair_seconds(trees, name, config, data_dir, overrides, *, steps, warmup, repeats, env, cpu, work):
+    seen.extend(env.get(_kernels.ENV) for _ in trees)
+    return {side: revision.Seconds(0.02, 0.04) for side in trees}
 
   monkeypatch.setattr(revision, "resolve", lambda rev, root=None: "abc123")
   monkeypatch.setattr(revision, "worktree", fake_worktree)
-  monkeypatch.setattr(revision, "step_seconds", fake_step_seconds)
+  monkeypatch.setattr(revision, "pair_seconds", fake_pair_seconds)
   compare = lambda: revision.compare("abc", [([("began_fashion_mnist_32", 4, 4, {})], True)], cpu=1, steps=2,
                                      warmup=1, repeats=1, work=str(tmp_path))
   monkeypatch.setenv(_kernels.ENV, "1")

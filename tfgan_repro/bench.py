@@ -65,6 +65,9 @@ flags.DEFINE_list("before_one_core", [], "Items (as --presets, also in --one_cor
                   "tree on the --one_core_cpu core with one thread.")
 flags.DEFINE_integer("before_steps", 200, "Timed steps of each end-to-end before / after run (on top of "
                      "--before_warmup).")
+flags.DEFINE_float("before_seconds", 0.0, "If > 0, each end-to-end before / after case times about this many "
+                   "seconds of this tree's steps (read off its fit in this run), at most --before_steps steps, so "
+                   "a paper-width case costs no more than a small one; its warm-up run shrinks with it.")
 flags.DEFINE_integer("before_warmup", 20, "Steps of the short end-to-end run whose time is subtracted.")
 flags.DEFINE_integer("before_repeats", 0, "Repeats of each before / after pair of runs (0: --repeats). Each repeat "
                      "trains 2 x (warmup + steps) steps per side, so a slow CPU may want fewer.")
@@ -187,10 +190,24 @@ def _before_cases(before, before_presets, before_one_core, presets, one_core, wi
   return out
 
 
+def _step_estimates(cases, rows, one_core: bool) -> dict:
+  """{(name, width, batch, one_core): seconds per step of this tree's fit} of `cases`, read off the float32
+  training `rows` of the same preset, widths and batch in this run."""
+  from tfgan_repro.perf import training
+  out = {}
+  for name, width, batch, overrides in cases:
+    config = training.preset_config(name, width, batch, overrides)
+    same = [r for r in rows if (r.preset, r.widths, r.batch, r.precision) ==
+            (name, training.describe_widths(config), config.batch_size, "float32") and r.fit.wall > 0]
+    if same:
+      out[(name, width, batch, one_core)] = same[0].images_per_step / same[0].fit.wall
+  return out
+
+
 def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants, threads, sources, evaluation,
         out, draft, command, eval_batch: int = 0, one_core=(), one_core_cpu: int = -1, rows_json: str = "",
         profile=(), before: str = "", before_presets=(), before_one_core=(), before_steps: int = 200,
-        before_warmup: int = 20, before_repeats: int = 0) -> str:
+        before_warmup: int = 20, before_repeats: int = 0, before_seconds: float = 0.0) -> str:
   """Times everything asked for, prints a line per figure and returns (and writes to `out`) the report."""
   from tfgan_repro.training import runtime
   from tfgan_repro.perf import revision
@@ -226,7 +243,9 @@ def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants,
     revisions = revision.compare(before, groups,
                                  cpu=one_core_cpu if one_core_cpu >= 0 else sorted(os.sched_getaffinity(0))[-1],
                                  steps=before_steps, warmup=before_warmup, repeats=before_repeats or repeats,
-                                 work=work)
+                                 work=work, seconds=before_seconds,
+                                 estimates={**_step_estimates(before_cases[0], rows, False),
+                                            **_step_estimates(before_cases[1], single, True)})
   source_rows = []
   if sources:
     npz = training.synthetic_npz(work, 32, 3)
@@ -264,7 +283,7 @@ def main(argv):
         draft=FLAGS.draft, eval_batch=FLAGS.eval_batch, one_core=FLAGS.one_core, one_core_cpu=FLAGS.one_core_cpu,
         rows_json=FLAGS.rows_json, profile=FLAGS.profile, before=FLAGS.before, before_presets=FLAGS.before_presets,
         before_one_core=FLAGS.before_one_core, before_steps=FLAGS.before_steps, before_warmup=FLAGS.before_warmup,
-        before_repeats=FLAGS.before_repeats,
+        before_repeats=FLAGS.before_repeats, before_seconds=FLAGS.before_seconds,
         command="python -m tfgan_repro.bench " + " ".join(sys.argv[1:]))
   except ValueError as e:
     print(f"error: {e}", file=sys.stderr)

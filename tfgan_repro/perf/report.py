@@ -6,6 +6,8 @@ other people's work).
 """
 from typing import List, Optional
 
+from tfgan_repro.perf import revision
+
 CLOCKS = (("wall", "wall clock"), ("cpu", "CPU time of this process"))
 
 
@@ -100,7 +102,10 @@ def _before_after_pct(row, revision_rows, where, peak) -> str:
   if b is None:
     return "-"
   return (f"{_pct(_peak_share(row, b.before_step_s.wall, peak))} -> "
-          f"{_pct(_peak_share(row, b.after_step_s.wall, peak))}")
+          f"{_pct(_peak_share(row, b.after_step_s.wall, peak))}" + _SHARED_MARK * b.shared_core())
+
+
+_SHARED_MARK = " (core shared: not quotable)"
 
 
 def targets(rows, peaks, one_core, one_core_peak, sources, revision_rows=()) -> List[tuple]:
@@ -171,19 +176,24 @@ def revision_section(revision_rows, rows, one_core, peaks, one_core_peak) -> Lis
          f"Both sides run `python -m tfgan_repro.main` end to end on the same synthetic data and flags (revision "
          f"{before} from a temporary `git worktree`), for warm-up steps and for warm-up + timed steps; a step's "
          "time is the difference over the extra steps (start-up, tracing and the final checkpoint cancel out), "
-         "median over the repeats. One core: pinned with one intra- and one inter-op thread. % of peak uses this "
-         "tree's GFLOP per image of the same case (the tables above).", "",
-         "| preset | widths | batch | where | before ms/step | this tree ms/step | speed-up | before % of peak | "
-         "this tree % of peak | CPU s/step before -> this tree |", "|---|---|---|---|---|---|---|---|---|---|"]
+         "median over the repeats, the two sides taking turns. One core: pinned with one intra- and one inter-op "
+         "thread. % of peak uses this tree's GFLOP per image of the same case (the tables above). CPU / wall: "
+         "CPU seconds of the runs per wall second, about 1 for a run alone on its pinned core; a one-core pair "
+         f"below {revision.SHARED_CORE_BUSY} on either side waited for its core and is marked not quotable.", "",
+         "| preset | widths | batch | where | steps | before ms/step | this tree ms/step | speed-up | "
+         "before % of peak | this tree % of peak | CPU s/step before -> this tree | CPU / wall before -> this tree |",
+         "|---|---|---|---|---|---|---|---|---|---|---|---|"]
   for b in revision_rows:
     same = [r for r in (one_core if b.where == "one core" else rows)
             if (r.preset, r.widths, r.batch) == (b.preset, b.widths, b.batch) and r.precision == "float32"]
     peak = one_core_peak if b.where == "one core" else peaks["float32"]
     shares = (["-", "-"] if not same or peak is None else
               [_pct(_peak_share(same[0], s.wall, peak)) for s in (b.before_step_s, b.after_step_s)])
-    out.append(f"| {b.preset} | {b.widths} | {b.batch} | {b.where} | {1e3 * b.before_step_s.wall:.1f} | "
-               f"{1e3 * b.after_step_s.wall:.1f} | {b.before_step_s.wall / b.after_step_s.wall:.2f}x | {shares[0]} | "
-               f"{shares[1]} | {b.before_step_s.cpu:.3f} -> {b.after_step_s.cpu:.3f} |")
+    out.append(f"| {b.preset} | {b.widths} | {b.batch} | {b.where} | {b.steps or '-'} | "
+               f"{1e3 * b.before_step_s.wall:.1f} | {1e3 * b.after_step_s.wall:.1f} | "
+               f"{b.before_step_s.wall / b.after_step_s.wall:.2f}x{_SHARED_MARK * b.shared_core()} | {shares[0]} | "
+               f"{shares[1]} | {b.before_step_s.cpu:.3f} -> {b.after_step_s.cpu:.3f} | "
+               f"{b.before_step_s.busy:.2f} -> {b.after_step_s.busy:.2f} |")
   return out + [""]
 
 

@@ -6,11 +6,18 @@ step is the difference over the extra steps, so start-up, tracing, the first pip
 checkpoint cancel out; what is left is the training loop with its callbacks at the preset's logging cadence
 (sample grids and checkpoints pushed past the run). The earlier revision is a detached `git worktree` of this
 checkout, removed afterwards.
+
+The two sides take turns within each repeat, in alternating order (before, after; after, before; ...), so a
+slow stretch of a shared machine falls on both rather than on whichever side ran first. A side whose runs got
+less CPU time than wall time on their pinned core waited for it: `Seconds.busy` shows that, and the report
+marks such a pair as not quotable.
 """
 import contextlib
+import math
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,6 +34,15 @@ class Seconds(NamedTuple):
   wall: float  # wall-clock seconds
   cpu: float   # CPU seconds of the child processes (user + system)
 
+  @property
+  def busy(self) -> float:
+    """CPU seconds per wall second: about 1 for a run alone on its pinned core, less if it waited for it."""
+    return self.cpu / self.wall if self.wall > 0 else 0.0
+
+
+# A one-core run whose CPU time falls below this share of its wall time shared its core with something else.
+SHARED_CORE_BUSY = 0.85
+
 
 class RevisionRow(NamedTuple):
   preset: str
@@ -36,6 +52,11 @@ class RevisionRow(NamedTuple):
   before: str              # the revision timed as "before" (short hash)
   before_step_s: Seconds  # per step, median over the repeats
   after_step_s: Seconds
+  steps: int = 0           # timed steps per run (on top of the warm-up run's)
+
+  def shared_core(self) -> bool:
+    """True if a one-core side waited for its core (CPU time well under wall time): not a quotable pair."""
+    return self.where == "one core" and min(self.before_step_s.busy, self.after_step_s.busy) < SHARED_CORE_BUSY
 
   def to_json(self) -> dict:
     return {k: (list(v) if isinstance(v, Seconds) else v) for k, v in self._asdict().items()}
@@ -94,28 +115,50 @@ def _one_run(tree: str, flags: List[str], env: Dict[str, str], cpu: Optional[int
   return Seconds(wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
 
 
-def step_seconds(tree: str, name: str, config, data_dir: str, overrides: Dict[str, str], *, steps: int,
-                 warmup: int, repeats: int, env: Dict[str, str], cpu: Optional[int], work: str) -> Seconds:
-  """Median seconds per step (wall, CPU) of `tree`'s training of one case, from (warmup + steps) - warmup runs."""
-  walls, cpus = [], []
+def _per_step(tree: str, name: str, config, data_dir: str, overrides: Dict[str, str], *, steps: int, warmup: int,
+              env: Dict[str, str], cpu: Optional[int], work: str) -> Seconds:
+  """Seconds per step (wall, CPU) of one repeat of `tree`'s training: (warmup + steps) run minus warmup run."""
+  runs = []
+  for n in (warmup, warmup + steps):
+    workdir = os.path.join(tempfile.mkdtemp(prefix=f"run_{n}_", dir=work), "run")
+    runs.append(_one_run(tree, main_flags(name, config, data_dir, n, workdir, overrides), env, cpu))
+    shutil.rmtree(os.path.dirname(workdir), ignore_errors=True)
+  return Seconds((runs[1].wall - runs[0].wall) / steps, (runs[1].cpu - runs[0].cpu) / steps)
+
+
+def pair_seconds(trees: Dict[str, str], name: str, config, data_dir: str, overrides: Dict[str, str], *, steps: int,
+                 warmup: int, repeats: int, env: Dict[str, str], cpu: Optional[int], work: str) -> Dict[str, Seconds]:
+  """{side: median seconds per step (wall, CPU)} of each tree in `trees` ({side: tree}) for one case. The sides
+  take turns in every repeat, in reversed order every other repeat; the median of an even count is the mean of
+  the middle two."""
+  order = list(trees)
+  per_side: Dict[str, List[Seconds]] = {side: [] for side in order}
   for i in range(repeats):
-    runs = []
-    for n in (warmup, warmup + steps):
-      workdir = os.path.join(tempfile.mkdtemp(prefix=f"run_{n}_", dir=work), "run")
-      runs.append(_one_run(tree, main_flags(name, config, data_dir, n, workdir, overrides), env, cpu))
-      shutil.rmtree(os.path.dirname(workdir), ignore_errors=True)
-    walls.append((runs[1].wall - runs[0].wall) / steps)
-    cpus.append((runs[1].cpu - runs[0].cpu) / steps)
-  med = lambda xs: sorted(xs)[len(xs) // 2]
-  return Seconds(med(walls), med(cpus))
+    for side in (order if i % 2 == 0 else order[::-1]):
+      per_side[side].append(_per_step(trees[side], name, config, data_dir, overrides, steps=steps, warmup=warmup,
+                                      env=env, cpu=cpu, work=work))
+  return {side: Seconds(statistics.median(s.wall for s in xs), statistics.median(s.cpu for s in xs))
+          for side, xs in per_side.items()}
 
 
-def compare(rev: str, groups, *, cpu: int, steps: int, warmup: int, repeats: int,
-            work: str) -> List[RevisionRow]:
+def steps_for(seconds: float, step_s: Optional[float], most: int, least: int = 10) -> int:
+  """Timed steps of a case whose step takes about `step_s` on this tree: enough for `seconds` of timed training,
+  at least `least` and at most `most` (`most` when there is no budget or no estimate)."""
+  if seconds <= 0 or not step_s or step_s <= 0:
+    return most
+  return max(least, min(most, math.ceil(seconds / step_s)))
+
+
+def compare(rev: str, groups, *, cpu: int, steps: int, warmup: int, repeats: int, work: str,
+            seconds: float = 0.0, estimates: Optional[Dict[tuple, float]] = None) -> List[RevisionRow]:
   """One RevisionRow per case: `rev` against this tree, same flags and data, from one worktree of `rev`.
 
   groups: (cases, one_core) pairs; cases are (name, width, batch, overrides); `one_core` pins them to core
   `cpu` with one intra- and one inter-op thread (a campaign lane), else they run on all cores.
+  seconds: with `estimates` ({(name, width, batch, one_core): this tree's seconds per step}), each case times
+  about this many seconds of this tree's steps (`steps_for`, at most `steps`), and its warm-up run is at most a
+  fifth of that (at least 3 steps, at most `warmup`), so a paper-width case costs no more than a small one.
+  A case whose run fails on either side is left out (its error printed), so the rest of the bench stands.
   """
   from tfgan_repro.perf import training
   short = resolve(rev)
@@ -131,14 +174,22 @@ def compare(rev: str, groups, *, cpu: int, steps: int, warmup: int, repeats: int
       for name, width, batch, overrides in cases:
         config = training.preset_config(name, width, batch, overrides)
         data_dir = training.source_sized_npz(work, config)
-        timed = {}
-        for side, tree in (("before", old_tree), ("after", PACKAGE_ROOT)):
-          timed[side] = step_seconds(tree, name, config, data_dir, overrides, steps=steps, warmup=warmup,
-                                     repeats=repeats, env=env, cpu=cpu if one_core else None, work=work)
+        n = steps_for(seconds, (estimates or {}).get((name, width, batch, one_core)), steps)
+        warm = warmup if n == steps else min(warmup, max(3, n // 5))
+        try:
+          timed = pair_seconds({"before": old_tree, "after": PACKAGE_ROOT}, name, config, data_dir, overrides,
+                               steps=n, warmup=warm, repeats=repeats, env=env, cpu=cpu if one_core else None,
+                               work=work)
+        except RuntimeError as e:  # one case the earlier revision cannot run costs its row, not the whole bench
+          print(f"before/after {name} {training.describe_widths(config)} batch {config.batch_size} ({where}): "
+                f"not timed: {e}", file=sys.stderr, flush=True)
+          continue
         row = RevisionRow(name, training.describe_widths(config), config.batch_size, where, short,
-                          timed["before"], timed["after"])
-        print(f"before/after {name} {row.widths} batch {row.batch} ({where}): {short} "
+                          timed["before"], timed["after"], n)
+        print(f"before/after {name} {row.widths} batch {row.batch} ({where}, {n} steps): {short} "
               f"{1e3 * row.before_step_s.wall:.0f} ms/step, this tree {1e3 * row.after_step_s.wall:.0f} ms/step "
-              f"({row.before_step_s.wall / row.after_step_s.wall:.2f}x)", flush=True)
+              f"({row.before_step_s.wall / row.after_step_s.wall:.2f}x; CPU/wall {row.before_step_s.busy:.2f} and "
+              f"{row.after_step_s.busy:.2f})" + ("; the core was shared, not quotable" if row.shared_core() else ""),
+              flush=True)
         rows.append(row)
   return rows
