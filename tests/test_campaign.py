@@ -65,6 +65,11 @@ def test_run_trains_scores_archives_and_commits_then_reports_nothing_left(tmp_pa
   assert {r["metric"] for r in finals if r.get("n_fake") == 64} == {"fid", "is"}
   log = subprocess.check_output(["git", "-C", str(repo), "log", "--name-only", "--format=%s"], text=True)
   assert f"campaign: record of {p.name}" in log and f"{campaign.RECORDS}/{p.name}/archive.json" in log
+  # the pages the records feed are rebuilt and committed with the record, so committed results/ stays in
+  # step with the committed records (CI rebuilds them and compares)
+  assert "results/CAMPAIGN.md" in log and "results/README.md" in log
+  assert p.name in (repo / "results" / "CAMPAIGN.md").read_text()
+  assert subprocess.check_output(["git", "-C", str(repo), "status", "--porcelain"], text=True) == ""
   assert campaign.state(p, str(repo))["status"] == "done"
   assert not (tmp_path / "runs" / p.name / ".lane").exists()
 

@@ -13,8 +13,11 @@ are ended):
   so a later session on the same machine continues them; a run interrupted at a session's end resumes from
   its last checkpoint (every `--ckpt_every` steps, and on SIGTERM) when `run` is called again.
 - A run is done when its record is in `results/runs/<name>` at its target step. After training, the run is
-  scored once on 10,000 samples (the plateau numbers of issue 16), archived, and the record is committed at
-  once (`git commit -- results/runs/<name>`, only that path), so no finished run is lost.
+  scored once on 10,000 samples (the plateau numbers of issue 16) and archived; `python -m tfgan_repro.report`
+  rebuilds the pages the records feed (results/README.md, seed*.md, CAMPAIGN.md, figures/), and the record is
+  committed at once with those pages (`git commit -- results/runs/<name> <pages>`, only those paths), so no
+  finished run is lost and the committed results/ always agrees with the committed records. Lanes take turns
+  (a lock in the campaign directory) to rebuild and commit.
 - Two lanes never take the same run: a lane holds `RUN/.lane` (its pid) while it trains.
 - The estimates (`Planned.minutes`) were measured on one machine, and the CPU model changes between sessions
   (one had half its speed). `run` first times the fp32 2048^2 matmul on its core, with one thread, and scales
@@ -24,6 +27,8 @@ are ended):
 The plan below is the CPU-scale protocol of results/PROTOCOL.md; change both together.
 """
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import shlex
@@ -209,8 +214,40 @@ def _run_logged(cmd: List[str], log: str, core: int) -> int:
     return subprocess.call(["taskset", "-c", str(core), *cmd], stdout=f, stderr=subprocess.STDOUT, env=env)
 
 
+# The pages `python -m tfgan_repro.report` writes from the records besides the markdown it prints.
+REPORT_FIGURES = "results/figures"
+
+
+@contextlib.contextmanager
+def _one_lane_at_a_time():
+  """Held while a lane rebuilds the report and commits: two lanes finishing together would write the same pages
+  and race for git's index."""
+  os.makedirs(runs_dir(), exist_ok=True)
+  with open(os.path.join(runs_dir(), ".commit.lock"), "w") as f:
+    fcntl.flock(f, fcntl.LOCK_EX)
+    try:
+      yield
+    finally:
+      fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def rebuild_report(repo: str, core: int, log: str) -> List[str]:
+  """Rebuilds results/ from the records in `repo` (`python -m tfgan_repro.report` there, pinned to `core`,
+  output appended to `log`); returns the paths it wrote, relative to `repo`; RuntimeError if it fails."""
+  cmd = ["taskset", "-c", str(core), sys.executable, "-m", "tfgan_repro.report"]
+  done = subprocess.run(cmd, cwd=repo, capture_output=True, text=True)
+  with open(log, "a") as f:
+    f.write(f"\n$ (in {repo}) {shlex.join(cmd[3:])}\n{done.stdout}{done.stderr}")
+  if done.returncode != 0:
+    raise RuntimeError(f"`python -m tfgan_repro.report` failed in {repo} (status {done.returncode}); see {log}.")
+  written = [line.strip() for line in done.stdout.splitlines() if line.strip().endswith(".md")]
+  return written + ([REPORT_FIGURES] if os.path.isdir(os.path.join(repo, REPORT_FIGURES)) else [])
+
+
 def finish(p: Planned, core: int, repo: str = ".", commit: bool = True) -> str:
-  """Scores a trained run on 10,000 samples, archives its record and commits it; returns the record path."""
+  """Scores a trained run on 10,000 samples, archives its record, rebuilds the report from the records and
+  commits the record with the pages it changed; returns the record path. If the report fails, the record is
+  committed alone, with a warning saying how to rebuild."""
   run = os.path.join(runs_dir(), p.name)
   log = os.path.join(run, "campaign.log")
   cmd = [sys.executable, "-m", "tfgan_repro.evaluate", f"--workdir={run}", "--network=classifier",
@@ -218,12 +255,19 @@ def finish(p: Planned, core: int, repo: str = ".", commit: bool = True) -> str:
   if _run_logged(cmd, log, core) != 0:
     raise RuntimeError(f"Final evaluation of {p.name} failed; see {log}.")
   from tfgan_repro.results import archive, collect
-  archive.archive_run(collect.read_run(run), os.path.join(repo, RECORDS), with_samples=True, repo=repo)
-  record = os.path.join(RECORDS, p.name)
-  if commit:
-    subprocess.check_call(["git", "add", "--", record], cwd=repo)
-    subprocess.check_call(["git", "commit", "-q", "-m", f"campaign: record of {p.name} ({p.claim})", "--", record],
-                          cwd=repo)
+  with _one_lane_at_a_time():
+    archive.archive_run(collect.read_run(run), os.path.join(repo, RECORDS), with_samples=True, repo=repo)
+    record = os.path.join(RECORDS, p.name)
+    try:
+      pages = rebuild_report(repo, core, log)
+    except RuntimeError as e:
+      print(f"campaign: warning: {e} The record is committed without the pages; run `python -m "
+            "tfgan_repro.report` and commit results/.", file=sys.stderr, flush=True)
+      pages = []
+    if commit:
+      subprocess.check_call(["git", "add", "-A", "--", record, *pages], cwd=repo)
+      subprocess.check_call(["git", "commit", "-q", "-m", f"campaign: record of {p.name} ({p.claim})"
+                             + ("; report rebuilt" if pages else ""), "--", record, *pages], cwd=repo)
   return record
 
 
