@@ -38,6 +38,14 @@ def test_emulated_bf16_warns_with_the_measured_ratio(tmp_path, monkeypatch):
   assert not runtime.choose_precision("auto", gpu=False, native_bf16=False).warning  # auto took float32
 
 
+def test_emulated_bf16_warning_names_tensorflows_own_line_where_onednn_prints_it():
+  # oneDNN on an AVX2-only CPU prints one E-level line at the first bf16 op; the warning says it is expected.
+  said = runtime._emulated_bf16_warning(onednn=True, flags=["avx2", "fma"])
+  assert "oneDNN supports DT_BFLOAT16 only on platforms with AVX-512" in said and "expected here" in said
+  assert "DT_BFLOAT16" not in runtime._emulated_bf16_warning(onednn=False, flags=["avx2", "fma"])  # Eigen: no line
+  assert "DT_BFLOAT16" not in runtime._emulated_bf16_warning(onednn=True, flags=["avx2", "avx512f"])
+
+
 def test_native_bf16_is_read_from_the_cpu_flags():
   assert machine.native_bf16(["fpu", "avx512f", "amx_bf16"])
   assert machine.native_bf16(["avx512_bf16"])

@@ -39,13 +39,20 @@ def parse_precision(value) -> str:
   return text
 
 
-def _emulated_bf16_warning() -> str:
+def _emulated_bf16_warning(onednn: Optional[bool] = None, flags=None) -> str:
+  from tfgan_repro import _kernels
   from tfgan_repro.perf import machine
   ratio = machine.measured_bf16_speed()
   measured = (f"measured by the bench on this CPU: bf16 matmul at {ratio:.2f}x float32" if ratio else
               "python -m tfgan_repro.bench measures the ratio")
-  return (f"this CPU has no native bf16 (no avx512_bf16 / amx_bf16 flag), so bfloat16 is emulated and slower "
+  text = (f"this CPU has no native bf16 (no avx512_bf16 / amx_bf16 flag), so bfloat16 is emulated and slower "
           f"than float32 ({measured}); --mixed_precision=auto picks float32 here.")
+  onednn = _kernels.onednn_enabled() if onednn is None else onednn
+  if onednn and "avx512f" not in (machine.cpu_flags() if flags is None else flags):
+    # TF's oneDNN prints its own E-level line about this at the first bf16 op; it is this same fact.
+    text += (" TensorFlow will say so too, once: \"oneDNN supports DT_BFLOAT16 only on platforms with AVX-512. "
+             "Falling back to the default Eigen-based implementation\" (expected here, not an error of the run).")
+  return text
 
 
 def choose_precision(value, *, gpu: Optional[bool] = None, native_bf16: Optional[bool] = None) -> Precision:
