@@ -184,6 +184,22 @@ def test_the_report_sets_each_target_beside_its_before_and_after(tmp_path):
   assert table_rows(text, "| preset | widths | batch | where |")[0][7] == "2.50x (core shared: not quotable)"
 
 
+def test_the_report_links_the_earlier_reference_runs_kept_beside_it(tmp_path):
+  from tfgan_repro.perf import report
+  facts = {"cpu": "x", "usable_cores": 1, "logical_cpus": 1, "precision_flags": [], "native_bf16": False,
+           "tensorflow": "t", "keras": "k", "python": "p", "threads": {}}
+  write = lambda: report.write(str(tmp_path / "PERFORMANCE.md"), command="c", facts=facts,
+                               peaks={"float32": {"wall": 1.0, "cpu": 1.0}}, training=[], sources=[], evaluation=[],
+                               cache=None, draft=False)
+  assert "Earlier reference runs" not in write()
+  (tmp_path / report.HISTORY).mkdir()
+  for name in ("2026-12-02_amd_epyc_avx512_bf16.md", "2026-11-30_intel_xeon.md"):
+    (tmp_path / report.HISTORY / name).write_text("# Throughput\n")
+  text = write()
+  assert text.index("performance/2026-12-02_amd_epyc_avx512_bf16.md") < text.index("performance/2026-11-30_intel")
+  assert text.endswith(".md)\n")
+
+
 def test_before_after_runs_an_earlier_revision_from_a_worktree_it_removes(tmp_path):
   import os
   import subprocess

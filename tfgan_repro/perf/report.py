@@ -252,6 +252,21 @@ METHOD = ["## How these figures are made", "",
           "every preset runs offline; real sources are timed in the pipeline table.", ""]
 
 
+HISTORY = "performance"  # beside PERFORMANCE.md: earlier reference runs, kept when a new one replaces it
+
+
+def history_section(path: str) -> List[str]:
+  """Links to the earlier reference reports kept in HISTORY/ beside `path` (newest first); [] if none."""
+  import os
+  folder = os.path.join(os.path.dirname(os.path.abspath(path)), HISTORY)
+  names = sorted((n for n in os.listdir(folder) if n.endswith(".md")), reverse=True) if os.path.isdir(folder) else []
+  if not names:
+    return []
+  return (["## Earlier reference runs", "",
+           "Kept as they were written, on the machines they name (the CPU model changes between sessions):", ""]
+          + [f"- [{n[:-3]}]({HISTORY}/{n})" for n in names] + [""])
+
+
 def write(path: str, *, command: str, facts: dict, peaks: dict, training, sources, evaluation, cache,
           draft: bool, one_core=(), one_core_peak: Optional[dict] = None, profiles=(), revisions=()) -> str:
   title = "# Throughput" + (" (DRAFT: development measurements on a shared machine, not the reference run)"
@@ -275,7 +290,7 @@ def write(path: str, *, command: str, facts: dict, peaks: dict, training, source
     lines += sources_section(sources, max(fits) if fits else None)
   if evaluation or cache:
     lines += evaluation_section(evaluation, peaks, cache)
-  text = "\n".join(lines + METHOD)
+  text = "\n".join(lines + METHOD + history_section(path)).rstrip("\n") + "\n"
   import os
   os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
   with open(path, "w") as f:
