@@ -137,7 +137,8 @@ def test_an_even_number_of_repeats_takes_the_mean_of_the_middle_two(monkeypatch,
 def test_a_time_budget_sets_each_cases_steps_from_this_trees_step_time():
   from tfgan_repro.perf import revision
   assert revision.steps_for(30.0, 0.2, most=200) == 150
-  assert revision.steps_for(30.0, 6.0, most=200) == 10     # at least 10 timed steps, however slow the case
+  assert revision.steps_for(30.0, 6.0, most=200) == 5
+  assert revision.steps_for(30.0, 60.0, most=200) == 3     # at least 3 timed steps, however slow the case
   assert revision.steps_for(30.0, 0.01, most=200) == 200   # at most --before_steps
   assert revision.steps_for(0.0, 0.2, most=200) == 200     # no budget: --before_steps
   assert revision.steps_for(30.0, None, most=200) == 200   # no estimate: --before_steps

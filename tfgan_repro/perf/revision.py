@@ -141,7 +141,7 @@ def pair_seconds(trees: Dict[str, str], name: str, config, data_dir: str, overri
           for side, xs in per_side.items()}
 
 
-def steps_for(seconds: float, step_s: Optional[float], most: int, least: int = 10) -> int:
+def steps_for(seconds: float, step_s: Optional[float], most: int, least: int = 3) -> int:
   """Timed steps of a case whose step takes about `step_s` on this tree: enough for `seconds` of timed training,
   at least `least` and at most `most` (`most` when there is no budget or no estimate)."""
   if seconds <= 0 or not step_s or step_s <= 0:
