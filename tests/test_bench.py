@@ -177,12 +177,12 @@ def test_the_report_sets_each_target_beside_its_before_and_after(tmp_path):
   assert "## Before / after: revision abc123 against this tree" in text
   # A before side that got 6 ms of CPU in 10 ms of wall time per step waited for its pinned core: the pair
   # is shown, but marked as not quotable, in both tables.
-  shared = b._replace(before_step_s=revision.Seconds(0.010, 0.006))
-  assert shared.shared_core() and not b.shared_core()
-  text = write([shared])
+  waited = b._replace(before_step_s=revision.Seconds(0.010, 0.006))
+  assert waited.waited() and not b.waited()
+  text = write([waited])
   target = [r for r in table_rows(text, "| target |") if r[0].startswith("BEGAN-32 n=16")][0]
-  assert target[3] == "32% -> 80% (core shared: not quotable)"
-  assert table_rows(text, "| preset | widths | batch | where |")[0][7] == "2.50x (core shared: not quotable)"
+  assert target[3] == "32% -> 80% (runs waited: not quotable)"
+  assert table_rows(text, "| preset | widths | batch | where |")[0][7] == "2.50x (runs waited: not quotable)"
 
 
 def test_the_report_links_the_earlier_reference_runs_kept_beside_it(tmp_path):

@@ -102,10 +102,10 @@ def _before_after_pct(row, revision_rows, where, peak) -> str:
   if b is None:
     return "-"
   return (f"{_pct(_peak_share(row, b.before_step_s.wall, peak))} -> "
-          f"{_pct(_peak_share(row, b.after_step_s.wall, peak))}" + _SHARED_MARK * b.shared_core())
+          f"{_pct(_peak_share(row, b.after_step_s.wall, peak))}" + _WAITED_MARK * b.waited())
 
 
-_SHARED_MARK = " (core shared: not quotable)"
+_WAITED_MARK = " (runs waited: not quotable)"
 
 
 def targets(rows, peaks, one_core, one_core_peak, sources, revision_rows=()) -> List[tuple]:
@@ -178,8 +178,9 @@ def revision_section(revision_rows, rows, one_core, peaks, one_core_peak) -> Lis
          "time is the difference over the extra steps (start-up, tracing and the final checkpoint cancel out), "
          "median over the repeats, the two sides taking turns. One core: pinned with one intra- and one inter-op "
          "thread. % of peak uses this tree's GFLOP per image of the same case (the tables above). CPU / wall: "
-         "CPU seconds of the runs per wall second, about 1 for a run alone on its pinned core; a one-core pair "
-         f"below {revision.SHARED_CORE_BUSY} on either side waited for its core and is marked not quotable.", "",
+         "CPU seconds of the runs per wall second, about 1 for a run that computes all the time on its pinned "
+         f"core; a one-core pair below {revision.WAITED_BUSY} on either side spent its time waiting (for a "
+         "core another process held, or for something else) and is marked not quotable.", "",
          "| preset | widths | batch | where | steps | before ms/step | this tree ms/step | speed-up | "
          "before % of peak | this tree % of peak | CPU s/step before -> this tree | CPU / wall before -> this tree |",
          "|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -191,7 +192,7 @@ def revision_section(revision_rows, rows, one_core, peaks, one_core_peak) -> Lis
               [_pct(_peak_share(same[0], s.wall, peak)) for s in (b.before_step_s, b.after_step_s)])
     out.append(f"| {b.preset} | {b.widths} | {b.batch} | {b.where} | {b.steps or '-'} | "
                f"{1e3 * b.before_step_s.wall:.1f} | {1e3 * b.after_step_s.wall:.1f} | "
-               f"{b.before_step_s.wall / b.after_step_s.wall:.2f}x{_SHARED_MARK * b.shared_core()} | {shares[0]} | "
+               f"{b.before_step_s.wall / b.after_step_s.wall:.2f}x{_WAITED_MARK * b.waited()} | {shares[0]} | "
                f"{shares[1]} | {b.before_step_s.cpu:.3f} -> {b.after_step_s.cpu:.3f} | "
                f"{b.before_step_s.busy:.2f} -> {b.after_step_s.busy:.2f} |")
   return out + [""]

@@ -9,8 +9,9 @@ checkout, removed afterwards.
 
 The two sides take turns within each repeat, in alternating order (before, after; after, before; ...), so a
 slow stretch of a shared machine falls on both rather than on whichever side ran first. A side whose runs got
-less CPU time than wall time on their pinned core waited for it: `Seconds.busy` shows that, and the report
-marks such a pair as not quotable.
+much less CPU time than wall time on their pinned core spent that time waiting (for the core, if another
+process held it, or for something else): `Seconds.busy` shows it, and the report marks such a pair as not
+quotable.
 """
 import contextlib
 import math
@@ -40,8 +41,8 @@ class Seconds(NamedTuple):
     return self.cpu / self.wall if self.wall > 0 else 0.0
 
 
-# A one-core run whose CPU time falls below this share of its wall time shared its core with something else.
-SHARED_CORE_BUSY = 0.85
+# A one-core run whose CPU time falls below this share of its wall time spent the rest waiting.
+WAITED_BUSY = 0.85
 
 
 class RevisionRow(NamedTuple):
@@ -54,9 +55,9 @@ class RevisionRow(NamedTuple):
   after_step_s: Seconds
   steps: int = 0           # timed steps per run (on top of the warm-up run's)
 
-  def shared_core(self) -> bool:
-    """True if a one-core side waited for its core (CPU time well under wall time): not a quotable pair."""
-    return self.where == "one core" and min(self.before_step_s.busy, self.after_step_s.busy) < SHARED_CORE_BUSY
+  def waited(self) -> bool:
+    """True if a one-core side waited (CPU time well under wall time): not a quotable pair."""
+    return self.where == "one core" and min(self.before_step_s.busy, self.after_step_s.busy) < WAITED_BUSY
 
   def to_json(self) -> dict:
     return {k: (list(v) if isinstance(v, Seconds) else v) for k, v in self._asdict().items()}
@@ -189,7 +190,7 @@ def compare(rev: str, groups, *, cpu: int, steps: int, warmup: int, repeats: int
         print(f"before/after {name} {row.widths} batch {row.batch} ({where}, {n} steps): {short} "
               f"{1e3 * row.before_step_s.wall:.0f} ms/step, this tree {1e3 * row.after_step_s.wall:.0f} ms/step "
               f"({row.before_step_s.wall / row.after_step_s.wall:.2f}x; CPU/wall {row.before_step_s.busy:.2f} and "
-              f"{row.after_step_s.busy:.2f})" + ("; the core was shared, not quotable" if row.shared_core() else ""),
+              f"{row.after_step_s.busy:.2f})" + ("; a side waited, not quotable" if row.waited() else ""),
               flush=True)
         rows.append(row)
   return rows
