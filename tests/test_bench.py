@@ -332,3 +332,31 @@ def test_window_seconds_lengthen_a_fast_steps_windows_and_say_how_many_steps_the
   assert timing.window_steps(1.0, 0.3, least=2) == 4
   assert timing.window_steps(1.0, 5.0, least=2) == 2   # a slow step keeps --steps
   assert timing.window_steps(0.0, 0.3, least=2) == 2   # no --window_seconds: --steps
+
+
+def _fake_tree(root):
+  """A package tree laid out as this repository: tfgan_repro/ and a configs/ that setup.py maps into it."""
+  (root / "tfgan_repro").mkdir(parents=True)
+  (root / "tfgan_repro" / "__init__.py").write_text("")
+  (root / "configs").mkdir()
+  (root / "configs" / "__init__.py").write_text("")
+  (root / "setup.py").write_text('setup(package_dir={"tfgan_repro.configs": "configs"})\n')
+  return str(root)
+
+
+def test_an_earlier_revision_imports_its_own_presets_not_this_checkouts(tmp_path):
+  import os
+  from tfgan_repro.perf import revision
+  # Unlinked, `tfgan_repro.configs` of the tree comes from this checkout's install (editable: this checkout's
+  # configs/; otherwise nowhere): the bench refuses to time such a mix.
+  bare = _fake_tree(tmp_path / "unlinked")
+  with pytest.raises(RuntimeError, match="does not import its own code"):
+    revision.check_own_imports(bare, dict(os.environ), {"configs": "configs"})
+  tree = _fake_tree(tmp_path / "tree")
+  assert revision.link_mapped_packages(tree) == {"configs": "configs"}
+  assert os.path.realpath(os.path.join(tree, "tfgan_repro", "configs")) == os.path.realpath(os.path.join(tree, "configs"))
+  revision.check_own_imports(tree, dict(os.environ), {"configs": "configs"})  # no error
+  assert revision.link_mapped_packages(tree) == {"configs": "configs"}  # a second call leaves the link alone
+  with revision.worktree("HEAD") as checkout:  # a real one: its presets are its own
+    assert os.path.realpath(os.path.join(checkout, "tfgan_repro", "configs")) == \
+        os.path.realpath(os.path.join(checkout, "configs"))
