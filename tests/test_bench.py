@@ -39,6 +39,7 @@ def test_bench_writes_every_figure(tmp_path, monkeypatch):
     assert heading in text
   training = table_rows(text, "| preset |")
   assert len(training) == 6  # two presets and the one-core one, by wall clock and by CPU time
+  assert all(r[-1] == "2 x 2" for r in training)  # --steps=2 per window (no --window_seconds), --repeats=2
   one_core = text[text.index("## One core"):text.index("## Input pipeline")]
   assert re.search(r"pinned to core \d+ .* own 2048x2048 float32 matmul, \d+ GFLOP/s", one_core)
   assert "threads 1" in one_core and "| began_fashion_mnist_32 | n=4 | 4 (4) |" in one_core
@@ -314,3 +315,48 @@ def test_before_after_data_arrive_in_the_shape_of_the_presets_data_set(tmp_path)
   assert pipeline.frame(x[:2], 64, "celeba_140").shape == (2, 64, 64, 3)
   fashion = training.preset_config("began_fashion_mnist_32", 4, 4, {})
   assert np.load(training.source_sized_npz(str(tmp_path), fashion))["x"].shape[1:] == (32, 32, 1)
+
+
+def test_window_seconds_lengthen_a_fast_steps_windows_and_say_how_many_steps_they_took():
+  import time
+  from tfgan_repro.perf import timing
+  calls = []
+  step = lambda: (calls.append(1), time.sleep(0.01))
+  fixed = timing.loop_rate(step, lambda: None, steps=2, repeats=3, warmup=1, items_per_step=4)
+  assert (fixed.steps, fixed.windows, len(calls)) == (2, 3, 1 + 3 * 2)
+  calls.clear()
+  # a 10 ms step and windows of 0.1 s: at most 10 steps each (sleep overshoots, never undershoots), more than 2
+  long = timing.loop_rate(step, lambda: None, steps=2, repeats=3, warmup=1, items_per_step=4, seconds=0.1)
+  assert 2 < long.steps <= 10 and long.windows == 3
+  assert len(calls) == 1 + 1 + 3 * long.steps  # warm-up, the sizing call, the windows
+  assert timing.window_steps(1.0, 0.3, least=2) == 4
+  assert timing.window_steps(1.0, 5.0, least=2) == 2   # a slow step keeps --steps
+  assert timing.window_steps(0.0, 0.3, least=2) == 2   # no --window_seconds: --steps
+
+
+def _fake_tree(root):
+  """A package tree laid out as this repository: tfgan_repro/ and a configs/ that setup.py maps into it."""
+  (root / "tfgan_repro").mkdir(parents=True)
+  (root / "tfgan_repro" / "__init__.py").write_text("")
+  (root / "configs").mkdir()
+  (root / "configs" / "__init__.py").write_text("")
+  (root / "setup.py").write_text('setup(package_dir={"tfgan_repro.configs": "configs"})\n')
+  return str(root)
+
+
+def test_an_earlier_revision_imports_its_own_presets_not_this_checkouts(tmp_path):
+  import os
+  from tfgan_repro.perf import revision
+  # Unlinked, `tfgan_repro.configs` of the tree comes from this checkout's install (editable: this checkout's
+  # configs/; otherwise nowhere): the bench refuses to time such a mix.
+  bare = _fake_tree(tmp_path / "unlinked")
+  with pytest.raises(RuntimeError, match="does not import its own code"):
+    revision.check_own_imports(bare, dict(os.environ), {"configs": "configs"})
+  tree = _fake_tree(tmp_path / "tree")
+  assert revision.link_mapped_packages(tree) == {"configs": "configs"}
+  assert os.path.realpath(os.path.join(tree, "tfgan_repro", "configs")) == os.path.realpath(os.path.join(tree, "configs"))
+  revision.check_own_imports(tree, dict(os.environ), {"configs": "configs"})  # no error
+  assert revision.link_mapped_packages(tree) == {"configs": "configs"}  # a second call leaves the link alone
+  with revision.worktree("HEAD") as checkout:  # a real one: its presets are its own
+    assert os.path.realpath(os.path.join(checkout, "tfgan_repro", "configs")) == \
+        os.path.realpath(os.path.join(checkout, "configs"))

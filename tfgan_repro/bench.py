@@ -42,6 +42,9 @@ flags.DEFINE_list("widths", [], "Network widths to time each preset at (n for BE
 flags.DEFINE_integer("batch", 0, "Batch size (0: the preset's).")
 flags.DEFINE_integer("steps", 10, "Steps per timed window.")
 flags.DEFINE_integer("repeats", 3, "Timed windows per figure (medians are over these).")
+flags.DEFINE_float("window_seconds", 5.0, "Lengthen each timed window to about this many seconds (at least "
+                   "--steps steps), sized on the bare step, so a fast step is not timed over a few milliseconds; "
+                   "0: windows of exactly --steps steps.")
 flags.DEFINE_integer("warmup", 3, "Untimed steps before the windows (tracing, pipeline fill).")
 flags.DEFINE_list("precisions", ["false"], "--mixed_precision values to time each preset under.")
 flags.DEFINE_string("variants", "", "';'-separated sets of 'field=value,...' config overrides, each timed "
@@ -114,7 +117,8 @@ def _case_config(name, width, batch, overrides, threads, work):
 
 
 def _time_case(name, width, batch, overrides, threads, work, **timing):
-  """One training row: bare step, pipeline and fit of `name` at `width` / `batch` with `overrides`."""
+  """One training row: bare step, pipeline and fit of `name` at `width` / `batch` with `overrides`; `timing`
+  is measure_preset's steps, repeats, warmup and seconds."""
   import keras
   from tfgan_repro.perf import training
   from tfgan_repro.training import runtime
@@ -151,7 +155,8 @@ def _profile_case(name, width, batch, overrides, threads, work):
   return label, found
 
 
-def one_core_rows(items, *, cpu: int, steps: int, repeats: int, warmup: int, precisions, profile=()) -> tuple:
+def one_core_rows(items, *, cpu: int, steps: int, repeats: int, warmup: int, precisions, profile=(),
+                  seconds: float = 0.0) -> tuple:
   """([StepFigures], float32 peak {"wall", "cpu"}, [(label, Breakdown)]) of `items` (and the `profile` items)
   timed by a child bench pinned to core `cpu` with one intra- and one inter-op thread."""
   from tfgan_repro.perf import profile as profile_lib, training
@@ -161,7 +166,7 @@ def one_core_rows(items, *, cpu: int, steps: int, repeats: int, warmup: int, pre
     path = os.path.join(tmp, "rows.json")
     cmd = ["taskset", "-c", str(cpu), sys.executable, "-m", "tfgan_repro.bench", "--threads=1",
            f"--presets={','.join(items)}", f"--steps={steps}", f"--repeats={repeats}", f"--warmup={warmup}",
-           f"--precisions={','.join(precisions)}", "--nosources", "--noevaluation", "--out=", f"--rows_json={path}",
+           f"--window_seconds={seconds:g}", f"--precisions={','.join(precisions)}", "--nosources", "--noevaluation", "--out=", f"--rows_json={path}",
            f"--profile={','.join(profile)}"]
     env = dict(os.environ, TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
     print(f"one core: {' '.join(cmd[3:])} on core {cpu}", flush=True)
@@ -207,7 +212,8 @@ def _step_estimates(cases, rows, one_core: bool) -> dict:
 def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants, threads, sources, evaluation,
         out, draft, command, eval_batch: int = 0, one_core=(), one_core_cpu: int = -1, rows_json: str = "",
         profile=(), before: str = "", before_presets=(), before_one_core=(), before_steps: int = 200,
-        before_warmup: int = 20, before_repeats: int = 0, before_seconds: float = 0.0) -> str:
+        before_warmup: int = 20, before_repeats: int = 0, before_seconds: float = 0.0,
+        window_seconds: float = 0.0) -> str:
   """Times everything asked for, prints a line per figure and returns (and writes to `out`) the report."""
   from tfgan_repro.training import runtime
   from tfgan_repro.perf import revision
@@ -224,7 +230,7 @@ def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants,
   work = tempfile.mkdtemp(prefix="tfgan_bench_")
   cases = [case for item in presets for case in parse_case(item, widths, batch)]
   rows = [_time_case(name, width, own_batch, {"mixed_precision": precision, **variant, **overrides}, threads, work,
-                     steps=steps, repeats=repeats, warmup=warmup)  # an item's own overrides win
+                     steps=steps, repeats=repeats, warmup=warmup, seconds=window_seconds)  # an item's own wins
           for name, width, own_batch, overrides in cases for precision in precisions for variant in variants]
   profiles = [] if one_core else [_profile_case(name, width, own_batch, overrides, threads, work)
                                   for item in profile for name, width, own_batch, overrides in
@@ -236,7 +242,8 @@ def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants,
   single, single_peak = [], None
   if one_core:
     single, single_peak, profiles = one_core_rows(one_core, cpu=one_core_cpu, steps=steps, repeats=repeats,
-                                                  warmup=warmup, precisions=precisions, profile=profile)
+                                                  warmup=warmup, precisions=precisions, profile=profile,
+                                                  seconds=window_seconds)
   revisions = []
   groups = [(items, alone) for items, alone in ((before_cases[0], False), (before_cases[1], True)) if items]
   if groups:  # one worktree of the earlier revision for both groups
@@ -284,6 +291,7 @@ def main(argv):
         rows_json=FLAGS.rows_json, profile=FLAGS.profile, before=FLAGS.before, before_presets=FLAGS.before_presets,
         before_one_core=FLAGS.before_one_core, before_steps=FLAGS.before_steps, before_warmup=FLAGS.before_warmup,
         before_repeats=FLAGS.before_repeats, before_seconds=FLAGS.before_seconds,
+        window_seconds=FLAGS.window_seconds,
         command="python -m tfgan_repro.bench " + " ".join(sys.argv[1:]))
   except ValueError as e:
     print(f"error: {e}", file=sys.stderr)

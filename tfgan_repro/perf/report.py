@@ -44,22 +44,29 @@ def machine_section(facts: dict, peaks: dict) -> List[str]:
   return lines + [""]
 
 
+def _window(rate) -> str:
+  """'12 x 3' (steps per window x windows), or the windows alone where the steps were not recorded."""
+  return f"{rate.steps} x {rate.windows}" if rate.steps else f"{rate.windows} windows"
+
+
 def training_section(rows, peaks: dict) -> List[str]:
   out = ["## Training step", "",
          "fit: `loop.train` with its callbacks (checkpoints, scalars, sample grids at the preset's cadence). "
          "bare: `tf.function(model.train_step)` on one in-memory batch, no XLA, no callbacks, no pipeline. "
          "pipeline: the same input pipeline alone. % of peak: GFLOP/s of the fit over the float32 matmul "
-         "peak above. busy: CPU seconds per wall second of the fit.", ""]
+         "peak above. busy: CPU seconds per wall second of the fit. window: steps per timed window x windows "
+         "(the medians are over the windows).", ""]
   for clock, name in CLOCKS:
     out += [f"By {name}:", "",
             "| preset | widths | batch (img/step) | precision | options | GFLOP/img | fit img/s | % of peak | "
-            "bare img/s | fit / bare | pipeline img/s | pipeline / fit | busy |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            "bare img/s | fit / bare | pipeline img/s | pipeline / fit | busy | window |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
       fit, bare, pipe = getattr(r.fit, clock), getattr(r.bare, clock), getattr(r.pipeline, clock)
       out.append(f"| {r.preset} | {r.widths} | {r.batch} ({r.images_per_step}) | {r.precision} | {r.options} | "
                  f"{r.gflop_per_image:.3g} | {_fmt(fit)} | {_pct(fit * r.gflop_per_image / peaks['float32'][clock])} | "
-                 f"{_fmt(bare)} | {fit / bare:.2f} | {_fmt(pipe)} | {pipe / fit:.1f}x | {r.fit.busy:.2f} |")
+                 f"{_fmt(bare)} | {fit / bare:.2f} | {_fmt(pipe)} | {pipe / fit:.1f}x | {r.fit.busy:.2f} | "
+                 f"{_window(r.fit)} |")
     out.append("")
   return out
 
@@ -245,7 +252,8 @@ def evaluation_section(rows, peaks: dict, cache: Optional[dict]) -> List[str]:
 
 METHOD = ["## How these figures are made", "",
           "- Timings are medians over windows of whole steps after warm-up steps (compilation, first "
-          "pipeline fill); rates are images consumed per second (a WGAN-GP step consumes n_critic batches).",
+          "pipeline fill); with --window_seconds a window is lengthened to about that many seconds of the bare "
+          "step, and the fit and the pipeline are timed over windows of as many steps; rates are images consumed per second (a WGAN-GP step consumes n_critic batches).",
           "- GFLOP/img: TF's per-op float-op statistics (those `tf.profiler` reports: 2 per multiply-add) of the "
           "traced train step, over the ops the runtime executes (those the outputs and variable updates "
           "depend on), divided by the images a step consumes; nested functions counted per call.",

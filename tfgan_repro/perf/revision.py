@@ -5,7 +5,10 @@ old code had no bench to import), twice per repeat: `warmup` steps and `warmup +
 step is the difference over the extra steps, so start-up, tracing, the first pipeline fill and the final
 checkpoint cancel out; what is left is the training loop with its callbacks at the preset's logging cadence
 (sample grids and checkpoints pushed past the run). The earlier revision is a detached `git worktree` of this
-checkout, removed afterwards.
+checkout, removed afterwards. Its subpackages that setup.py maps from other directories (`configs/` ->
+`tfgan_repro.configs`) are linked into the worktree, and a check makes sure they import from there: otherwise
+an editable install of this checkout supplies them, and the earlier code ran with this tree's presets (at
+d8a0214 that read this tree's `mixed_precision = "false"` as true, and timed emulated bfloat16).
 
 The two sides take turns within each repeat, in alternating order (before, after; after, before; ...), so a
 slow stretch of a shared machine falls on both rather than on whichever side ran first. A side whose runs got
@@ -16,6 +19,7 @@ quotable.
 import contextlib
 import math
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -79,16 +83,54 @@ def resolve(rev: str, root: str = PACKAGE_ROOT) -> str:
 
 @contextlib.contextmanager
 def worktree(rev: str, root: str = PACKAGE_ROOT) -> Iterator[str]:
-  """A detached worktree of `rev` in a temporary directory, removed on exit."""
+  """A detached worktree of `rev` in a temporary directory, removed on exit; it imports as a self-contained
+  package (`link_mapped_packages`, checked by `check_own_imports`)."""
   base = tempfile.mkdtemp(prefix="tfgan_before_")
   path = os.path.join(base, "tree")
   subprocess.run(["git", "-C", root, "worktree", "add", "--detach", "--quiet", path, rev], check=True,
                  capture_output=True)
   try:
+    check_own_imports(path, _kernels.users_environment(os.environ), link_mapped_packages(path))
     yield path
   finally:
     subprocess.run(["git", "-C", root, "worktree", "remove", "--force", path], capture_output=True)
     shutil.rmtree(base, ignore_errors=True)
+
+
+_MAPPED = re.compile(r"""["']tfgan_repro\.(\w+)["']\s*:\s*["']([\w./-]+)["']""")
+
+
+def link_mapped_packages(tree: str) -> Dict[str, str]:
+  """Links each subpackage that `tree`'s setup.py maps from another directory (package_dir, e.g.
+  "tfgan_repro.configs": "configs") into `tree`/tfgan_repro, so the tree imports as a self-contained package;
+  returns {subpackage: directory}."""
+  setup = os.path.join(tree, "setup.py")
+  text = open(setup).read() if os.path.isfile(setup) else ""
+  mapped = dict(_MAPPED.findall(text))
+  for name, directory in mapped.items():
+    link, target = os.path.join(tree, "tfgan_repro", name), os.path.join(tree, directory)
+    if os.path.isdir(target) and not os.path.exists(link):
+      os.symlink(os.path.relpath(target, os.path.dirname(link)), link)
+  return mapped
+
+
+def check_own_imports(tree: str, env: Dict[str, str], mapped: Dict[str, str]) -> None:
+  """RuntimeError unless `tfgan_repro` and its mapped subpackages import from `tree` in a child run as the
+  timed runs start (same interpreter, working directory and PYTHONPATH)."""
+  names = ["tfgan_repro"] + [f"tfgan_repro.{n}" for n in mapped]
+  code = ("import importlib, os, sys\n"
+          f"for n in {names!r}:\n"
+          "  m = importlib.import_module(n)\n"
+          "  print(n, os.path.realpath(list(getattr(m, '__path__', [m.__file__]))[0]))")
+  done = subprocess.run([sys.executable, "-c", code], cwd=tree, env=dict(env, PYTHONPATH=tree), capture_output=True,
+                        text=True)
+  root = os.path.realpath(tree)
+  found = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+  outside = {n: p for n, p in found.items() if not p.startswith(root + os.sep)}
+  if done.returncode != 0 or outside or len(found) != len(names):
+    detail = ", ".join(f"{n} from {p}" for n, p in outside.items()) or done.stderr.strip().splitlines()[-1:]
+    raise RuntimeError(f"The revision in {tree} does not import its own code ({detail}); its timings would "
+                       "mix two revisions.")
 
 
 def main_flags(name: str, config, data_dir: str, steps: int, workdir: str, overrides: Dict[str, str]) -> List[str]:

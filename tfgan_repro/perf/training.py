@@ -93,16 +93,17 @@ def _dataset(config, model, start_step: int = 0):
                            balanced_classes=model.balanced_classes)
 
 
-def bare_step(config, model, batch, *, steps: int, repeats: int, warmup: int):
+def bare_step(config, model, batch, *, steps: int, repeats: int, warmup: int, seconds: float = 0.0):
   """(Rate, GFLOP per image) of the plain step: `tf.function(model.train_step)` on one batch, no XLA, no
   callbacks, no pipeline, stock Keras layers (Keras' BN ops where ours are fused) -- what a minimal Keras
-  script does with the same networks."""
+  script does with the same networks. seconds: the windows' length (`timing.loop_rate`); the Rate's `steps`
+  says how many steps that came to."""
   from tfgan_repro.networks import fused_batchnorm
   with fused_batchnorm.stock_keras_ops():
-    return _bare_step(config, model, batch, steps=steps, repeats=repeats, warmup=warmup)
+    return _bare_step(config, model, batch, steps=steps, repeats=repeats, warmup=warmup, seconds=seconds)
 
 
-def _bare_step(config, model, batch, *, steps, repeats, warmup):
+def _bare_step(config, model, batch, *, steps, repeats, warmup, seconds=0.0):
   import tensorflow as tf
   step = tf.function(model.train_step)
   per_step = _images_per_step(model, config)
@@ -112,7 +113,7 @@ def _bare_step(config, model, batch, *, steps, repeats, warmup):
     logs.update(step(batch))
 
   rate = timing.loop_rate(one, lambda: float(logs["g_loss"]), steps=steps, repeats=repeats, warmup=warmup,
-                          items_per_step=per_step)
+                          items_per_step=per_step, seconds=seconds)
   return rate, flops.function_flops(step, batch) / per_step / 1e9
 
 
@@ -128,7 +129,7 @@ def fit_step(config, workdir: str, images_per_step: int, *, steps: int, repeats:
   config.steps = warmup + repeats * steps
   with contextlib.redirect_stdout(io.StringIO()):  # the loop's progress lines; the bench prints its own
     loop.train(config, workdir, overwrite=True, extra_callbacks=[clock])
-  return timing.rate(clock.windows(warmup, steps, images_per_step))
+  return timing.rate(clock.windows(warmup, steps, images_per_step), steps)
 
 
 def pipeline_rate(config, model, *, steps: int, repeats: int, warmup: int) -> timing.Rate:
@@ -143,8 +144,14 @@ def options_of(config) -> str:
           f"threads {config.get('threads', 0) or 'default'}")
 
 
-def measure_preset(name: str, config, workdir: str, *, steps: int, repeats: int, warmup: int) -> StepFigures:
-  """Bare step, pipeline and fit of one preset config (its data_dir already points at the data to read)."""
+def measure_preset(name: str, config, workdir: str, *, steps: int, repeats: int, warmup: int,
+                   seconds: float = 0.0) -> StepFigures:
+  """Bare step, pipeline and fit of one preset config (its data_dir already points at the data to read).
+
+  seconds: if > 0, the windows last about this long (at least `steps` steps), sized on the bare step; the fit
+  and the pipeline are timed over windows of the same number of steps, so a ratio of two figures compares
+  the same amount of work.
+  """
   import keras
   from tfgan_repro import gans
   from tfgan_repro.training import loop, runtime
@@ -152,7 +159,8 @@ def measure_preset(name: str, config, workdir: str, *, steps: int, repeats: int,
   model = gans.build(config, loop.channels_of(config), loss_scaling)
   batch = next(iter(_dataset(config, model)))
   per_step = _images_per_step(model, config)
-  bare, gflop = bare_step(config, model, batch, steps=steps, repeats=repeats, warmup=warmup)
+  bare, gflop = bare_step(config, model, batch, steps=steps, repeats=repeats, warmup=warmup, seconds=seconds)
+  steps = bare.steps or steps
   pipe = pipeline_rate(config, model, steps=steps, repeats=repeats, warmup=warmup)
   policy = keras.config.dtype_policy().name
   fit = fit_step(config, os.path.join(workdir, "run"), per_step, steps=steps, repeats=repeats, warmup=warmup)
