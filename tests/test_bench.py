@@ -2,10 +2,13 @@
 both feature networks. It checks that the report is written and every figure in it is positive; it asserts no
 speed (the machines are shared and noisy; the numbers live in results/PERFORMANCE.md)."""
 import re
+import subprocess
+import sys
 
 import pytest
 
 from tfgan_repro import bench
+from tfgan_repro.perf import stock
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?(e[-+]?\d+)?(x|%)?$")
 
@@ -32,13 +35,22 @@ def test_bench_writes_every_figure(tmp_path, monkeypatch):
   text = bench.run(presets=["began_fashion_mnist_32", "dcgan_fashion_mnist_32"], widths=["4"], batch=4, steps=2,
                    repeats=2, warmup=1, precisions=["false"], variants=[{}], threads=0, sources=True,
                    evaluation=True, out=str(out), draft=True, command="python -m tfgan_repro.bench (test)",
-                   eval_batch=2, one_core=["began_fashion_mnist_32:4:4"], profile=["began_fashion_mnist_32:4:4"])
+                   eval_batch=2, one_core=["began_fashion_mnist_32:4:4"], profile=["began_fashion_mnist_32:4:4"],
+                   stock_bare=["dcgan_fashion_mnist_32"])
   assert out.read_text() == text
   for heading in ("## Machine", "## Issue 13's targets in this run", "## Training step", "## One core",
                   "## Input pipeline by source", "## Evaluation"):
     assert heading in text
-  training = table_rows(text, "| preset |")
+  training = table_rows(text, "| preset | widths | batch (img/step) | precision | options |")
   assert len(training) == 6  # two presets and the one-core one, by wall clock and by CPU time
+  stock_section = text[text.index("## The bare step as a minimal Keras script"):text.index("## One core")]
+  stock_rows = table_rows(stock_section, "| preset |")
+  assert [r[:4] for r in stock_rows] == [["dcgan_fashion_mnist_32", "G 4 / D 4", "4 (4)", "float32"]] * 2
+  # The child runs the kernels a plain `import tensorflow` process gets here, whatever tfgan_repro chose.
+  plain = subprocess.run([sys.executable, "-c", "import tensorflow; from tensorflow.python.util import "
+                          "_pywrap_util_port as p; print(bool(p.IsMklEnabled()))"], env=stock.child_env(),
+                         capture_output=True, text=True, check=True).stdout.split()[-1]
+  assert f"oneDNN CPU kernels {'on' if plain == 'True' else 'off'} (" in stock_section
   assert all(r[-1] == "2 x 2" for r in training)  # --steps=2 per window (no --window_seconds), --repeats=2
   one_core = text[text.index("## One core"):text.index("## Input pipeline")]
   assert re.search(r"pinned to core \d+ .* own 2048x2048 float32 matmul, \d+ GFLOP/s", one_core)
@@ -56,7 +68,7 @@ def test_bench_writes_every_figure(tmp_path, monkeypatch):
   assert len(sources) >= 2 and any(r[0].startswith("image folder") for r in sources)
   evaluation = table_rows(text, "| network |")
   assert [r[0] for r in evaluation] == ["classifier", "keras_inception"]
-  for row in training + sources + evaluation:
+  for row in training + stock_rows + sources + evaluation:
     figures = [c for c in row if NUMBER.match(c)]
     assert figures, row
     for cell in figures:
@@ -184,6 +196,54 @@ def test_the_report_sets_each_target_beside_its_before_and_after(tmp_path):
   target = [r for r in table_rows(text, "| target |") if r[0].startswith("BEGAN-32 n=16")][0]
   assert target[3] == "32% -> 80% (runs waited: not quotable)"
   assert table_rows(text, "| preset | widths | batch | where |")[0][7] == "2.50x (runs waited: not quotable)"
+
+
+def test_dcgan_64s_fit_is_set_beside_both_bare_steps(tmp_path):
+  # The fit against the same-kernel bare step, and against the bare step a minimal Keras script gets from
+  # TensorFlow's own kernels (a child process): two targets, each read off its own bare step.
+  from tfgan_repro.perf import report, timing, training
+  rate = lambda x: timing.Rate(x, x / 2, 2.0, 3, 12)
+  row = training.StepFigures("dcgan_celeba_64", "G 64 / D 64", 64, 64, "float32", "jit auto", 1.0, rate(52.0),
+                             rate(50.0), rate(1e4))
+  run = stock.StockRun([stock.StockRow("dcgan_celeba_64", "G 64 / D 64", 64, 64, "float32", rate(26.0))],
+                       {"onednn": False, "reason": "TensorFlow's default on this CPU"}, {"intra_op": 0, "inter_op": 0})
+  found = {t[0].split(":")[1].split("(")[0].strip(): t[1:3]
+           for t in report.targets([row], {"float32": {"wall": 100.0, "cpu": 50.0}}, [], None, [], stock_run=run)
+           if t[0].startswith("DCGAN-64")}
+  assert found == {
+      "fit >= 1.10x the bare step as a minimal Keras script runs it on this CPU, TensorFlow's default kernels and "
+      "threads": ("2.00x (52 vs 26 img/s)", True),
+      "fit >= 1.10x the bare step on the same kernels and threads": ("1.04x (52 vs 50 img/s)", False)}
+  text = "\n".join(report.stock_section(run, [row]))
+  assert "oneDNN CPU kernels off (TensorFlow's default on this CPU)" in text
+  assert table_rows(text, "| preset |") == [  # by wall clock, then by CPU time (half the rate here)
+      ["dcgan_celeba_64", "G 64 / D 64", "64 (64)", "float32", "26", "50", "52", "2.00x", "1.92x", "12 x 3"],
+      ["dcgan_celeba_64", "G 64 / D 64", "64 (64)", "float32", "13", "25", "26", "2.00x", "1.92x", "12 x 3"]]
+  # Without a stock row of the same case, only the same-kernel target is given.
+  other = run._replace(rows=[run.rows[0]._replace(batch=32)])
+  assert [t[0] for t in report.targets([row], {"float32": {"wall": 100.0}}, [], None, [], stock_run=other)
+          if t[0].startswith("DCGAN-64")] == [
+      "DCGAN-64 ngf = ndf = 64 batch 64: fit >= 1.10x the bare step on the same kernels and threads (float32, jit auto)"]
+
+
+def test_stock_items_must_also_be_timed_in_presets():
+  assert stock.cases_of(["dcgan_celeba_64:64:64"], ["dcgan_celeba_64:64:64", "igan_fashion_mnist_96"], [], 0,
+                        bench.parse_case) == [("dcgan_celeba_64", 64, 64, {})]
+  with pytest.raises(ValueError, match="--stock_bare item dcgan_celeba_64:64:32 is not timed in --presets"):
+    bench.run(presets=["dcgan_celeba_64:64:64"], widths=[], batch=0, steps=1, repeats=1, warmup=0,
+              precisions=["false"], variants=[{}], threads=0, sources=False, evaluation=False, out="", draft=True,
+              command="c", stock_bare=["dcgan_celeba_64:64:32"])
+
+
+def test_the_stock_child_starts_from_the_users_environment(monkeypatch):
+  from tfgan_repro import _kernels
+  env = {"PATH": "/bin", "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", _kernels.ENV: "1",
+         _kernels.MARK: "1"}
+  assert stock.child_env(env) == {"PATH": "/bin", "TF_CPP_MIN_LOG_LEVEL": "2"}  # what tfgan_repro set is gone
+  mine = {"PATH": "/bin", _kernels.ENV: "0", "TF_CPP_MIN_LOG_LEVEL": "0"}
+  assert stock.child_env(mine) == mine  # the user's own choice stays
+  assert stock.kernels_reason(mine) == f"{_kernels.ENV}=0 as set in the user's environment"
+  assert stock.kernels_reason({}) == f"TensorFlow's default on this CPU, {_kernels.ENV} unset"
 
 
 def test_the_report_links_the_earlier_reference_runs_kept_beside_it(tmp_path):

@@ -19,6 +19,11 @@ revision REV and at this tree, both end to end through `python -m tfgan_repro.ma
 the report's targets carry a before -> after figure from the same run. Each item must also be timed in
 --presets / --one_core (its GFLOP per image comes from there).
 
+--stock_bare items (also timed in --presets) have their bare step timed once more in a child process that
+imports TensorFlow before tfgan_repro, with no thread variables: TensorFlow's own CPU kernels and thread pools,
+as a minimal Keras script of the same networks gets them (perf/stock.py). The report sets the fit beside that
+bare step too.
+
 This file only defines flags; the measuring lives in `tfgan_repro.perf`.
 """
 import gc
@@ -60,6 +65,8 @@ flags.DEFINE_list("one_core", [], "Preset items (as --presets) also timed on one
 flags.DEFINE_integer("one_core_cpu", -1, "The core --one_core items are pinned to (-1: the last usable one).")
 flags.DEFINE_list("profile", [], "Preset items (as --presets) whose bare step is traced with the TF profiler and "
                   "summed per op type (where a step's time goes); with --one_core, on that pinned core.")
+flags.DEFINE_list("stock_bare", [], "Items (as --presets, also in --presets) whose bare step is also timed in a child "
+                  "process with TensorFlow's own kernels and threads, as a minimal Keras script runs it.")
 flags.DEFINE_string("before", "", "A git revision of this checkout (e.g. d8a0214) to time beside this tree, end "
                     "to end, for the --before_presets / --before_one_core items.")
 flags.DEFINE_list("before_presets", [], "Items (as --presets, also in --presets) timed at --before and at this "
@@ -213,10 +220,11 @@ def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants,
         out, draft, command, eval_batch: int = 0, one_core=(), one_core_cpu: int = -1, rows_json: str = "",
         profile=(), before: str = "", before_presets=(), before_one_core=(), before_steps: int = 200,
         before_warmup: int = 20, before_repeats: int = 0, before_seconds: float = 0.0,
-        window_seconds: float = 0.0) -> str:
+        window_seconds: float = 0.0, stock_bare=()) -> str:
   """Times everything asked for, prints a line per figure and returns (and writes to `out`) the report."""
   from tfgan_repro.training import runtime
-  from tfgan_repro.perf import revision
+  from tfgan_repro.perf import revision, stock
+  stock_cases = stock.cases_of(stock_bare, presets, widths, batch, parse_case)
   before_cases = _before_cases(before, before_presets, before_one_core, presets, one_core, widths, batch)
   if before:
     before = revision.resolve(before)  # a bad revision fails here, before anything is timed
@@ -235,6 +243,11 @@ def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants,
   profiles = [] if one_core else [_profile_case(name, width, own_batch, overrides, threads, work)
                                   for item in profile for name, width, own_batch, overrides in
                                   parse_case(item, widths, batch)]
+  stock_run = None
+  if stock_cases:
+    stock_run = stock.measure([(name, width, own_batch, {"mixed_precision": "false", **overrides})
+                               for name, width, own_batch, overrides in stock_cases], work, steps=steps,
+                              repeats=repeats, warmup=warmup, seconds=window_seconds)
   if rows_json:
     with open(rows_json, "w") as f:
       json.dump({"rows": [r.to_json() for r in rows], "peak": peaks["float32"],
@@ -273,7 +286,8 @@ def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants,
       print(f"features {r.network}: {r.rate.wall:.1f} img/s, {r.gflop_per_image:.2f} GFLOP/img", flush=True)
   text = report.write(out, command=command, facts=facts, peaks=peaks, training=rows, sources=source_rows,
                       evaluation=eval_rows, cache=cache, draft=draft, one_core=single,
-                      one_core_peak=single_peak, profiles=profiles, revisions=revisions) if out else ""
+                      one_core_peak=single_peak, profiles=profiles, revisions=revisions,
+                      stock_run=stock_run) if out else ""
   if out:
     print(f"Wrote {out}", flush=True)
   return text
@@ -291,7 +305,7 @@ def main(argv):
         rows_json=FLAGS.rows_json, profile=FLAGS.profile, before=FLAGS.before, before_presets=FLAGS.before_presets,
         before_one_core=FLAGS.before_one_core, before_steps=FLAGS.before_steps, before_warmup=FLAGS.before_warmup,
         before_repeats=FLAGS.before_repeats, before_seconds=FLAGS.before_seconds,
-        window_seconds=FLAGS.window_seconds,
+        window_seconds=FLAGS.window_seconds, stock_bare=FLAGS.stock_bare,
         command="python -m tfgan_repro.bench " + " ".join(sys.argv[1:]))
   except ValueError as e:
     print(f"error: {e}", file=sys.stderr)

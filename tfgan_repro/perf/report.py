@@ -6,7 +6,7 @@ other people's work).
 """
 from typing import List, Optional
 
-from tfgan_repro.perf import revision
+from tfgan_repro.perf import revision, stock
 
 CLOCKS = (("wall", "wall clock"), ("cpu", "CPU time of this process"))
 
@@ -115,9 +115,10 @@ def _before_after_pct(row, revision_rows, where, peak) -> str:
 _WAITED_MARK = " (runs waited: not quotable)"
 
 
-def targets(rows, peaks, one_core, one_core_peak, sources, revision_rows=()) -> List[tuple]:
+def targets(rows, peaks, one_core, one_core_peak, sources, revision_rows=(), stock_run=None) -> List[tuple]:
   """[(target, figure text, met: bool or None, before -> after text)] of issue 13's throughput targets, from
-  this run's rows; the last field reads the end-to-end before / after rows of the same case ('-': none)."""
+  this run's rows; the last field reads the end-to-end before / after rows of the same case ('-': none). With
+  `stock_run`, DCGAN-64's fit is also set beside the bare step as a minimal Keras script runs it."""
   pct = lambda r, peak: r.fit.wall * r.gflop_per_image / peak["wall"]
   out = []
   for n, bar in ((16, 0.35), (32, 0.55)):
@@ -135,7 +136,14 @@ def targets(rows, peaks, one_core, one_core_peak, sources, revision_rows=()) -> 
     b = _match(r, revision_rows, "all cores") if r.precision == "float32" else None
     e2e = "-" if b is None else (f"{r.images_per_step / b.before_step_s.wall / r.bare.wall:.2f}x -> "
                                  f"{r.images_per_step / b.after_step_s.wall / r.bare.wall:.2f}x")
-    out.append((f"DCGAN-64 ngf = ndf = 64 batch 64: fit >= 1.10x the bare step ({r.precision}, {r.options})",
+    minimal = stock.match(r, stock_run.rows) if stock_run else None
+    if minimal is not None:
+      out.append((f"DCGAN-64 ngf = ndf = 64 batch 64: fit >= 1.10x the bare step as a minimal Keras script runs it "
+                  f"on this CPU, TensorFlow's default kernels and threads ({r.precision}, fit: {r.options})",
+                  f"{r.fit.wall / minimal.bare.wall:.2f}x ({_fmt(r.fit.wall)} vs {_fmt(minimal.bare.wall)} img/s)",
+                  r.fit.wall / minimal.bare.wall >= 1.10, "-"))
+    out.append((f"DCGAN-64 ngf = ndf = 64 batch 64: fit >= 1.10x the bare step on the same kernels and threads "
+                f"({r.precision}, {r.options})",
                 f"{r.fit.wall / r.bare.wall:.2f}x ({_fmt(r.fit.wall)} vs {_fmt(r.bare.wall)} img/s)",
                 r.fit.wall / r.bare.wall >= 1.10, e2e))
     if r.precision != "float32" and fp32_bare:
@@ -222,6 +230,33 @@ def profile_section(profiles) -> List[str]:
   return out
 
 
+def stock_section(run, rows) -> List[str]:
+  """The fit of each --stock_bare case beside its bare step in this process and in the stock child."""
+  on = {True: "on", False: "off", None: "unknown"}[run.kernels.get("onednn")]
+  threads = ", ".join(f"{k} {v or 'default'}" for k, v in run.threads.items())
+  out = ["## The bare step as a minimal Keras script runs it", "",
+         "The bare step of the table above, timed again in a child process that imports TensorFlow before "
+         "tfgan_repro and has no thread variables: the kernels and thread pools a short Keras script of the "
+         f"same networks gets on this CPU (perf/stock.py). In the child: oneDNN CPU kernels {on} "
+         f"({run.kernels.get('reason', '')}); threads: {threads}. In-process bare: the training table's bare "
+         "step (this process's kernels and threads).", ""]
+  for clock, name in CLOCKS:
+    out += [f"By {name}:", "",
+            "| preset | widths | batch (img/step) | precision | minimal script img/s | in-process bare img/s | "
+            "fit img/s | fit / minimal script | in-process bare / minimal script | window |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for s in run.rows:
+      same = [r for r in rows if (r.preset, r.widths, r.batch, r.precision) == s.key()]
+      if not same:
+        continue
+      r, m = same[0], getattr(s.bare, clock)
+      out.append(f"| {s.preset} | {s.widths} | {s.batch} ({s.images_per_step}) | {s.precision} | {_fmt(m)} | "
+                 f"{_fmt(getattr(r.bare, clock))} | {_fmt(getattr(r.fit, clock))} | "
+                 f"{getattr(r.fit, clock) / m:.2f}x | {getattr(r.bare, clock) / m:.2f}x | {_window(s.bare)} |")
+    out.append("")
+  return out
+
+
 def sources_section(rows, fastest_fit: Optional[float]) -> List[str]:
   out = ["## Input pipeline by source", "",
          "Images/s of `data.make_dataset` alone; the last column divides by the fastest fit of this run "
@@ -277,7 +312,8 @@ def history_section(path: str) -> List[str]:
 
 
 def write(path: str, *, command: str, facts: dict, peaks: dict, training, sources, evaluation, cache,
-          draft: bool, one_core=(), one_core_peak: Optional[dict] = None, profiles=(), revisions=()) -> str:
+          draft: bool, one_core=(), one_core_peak: Optional[dict] = None, profiles=(), revisions=(),
+          stock_run=None) -> str:
   title = "# Throughput" + (" (DRAFT: development measurements on a shared machine, not the reference run)"
                             if draft else "")
   fits = [r.fit.wall for r in training]
@@ -285,10 +321,12 @@ def write(path: str, *, command: str, facts: dict, peaks: dict, training, source
            "```", command, "```", ""]
   lines += machine_section(facts, peaks)
   if training or one_core:
-    lines += targets_section(targets(training, peaks, one_core, one_core_peak, sources, revisions),
+    lines += targets_section(targets(training, peaks, one_core, one_core_peak, sources, revisions, stock_run),
                              revisions[0].before if revisions else "")
   if training:
     lines += training_section(training, peaks)
+  if stock_run is not None and stock_run.rows:
+    lines += stock_section(stock_run, training)
   if one_core:
     lines += one_core_section(one_core, one_core_peak)
   if revisions:

@@ -93,17 +93,19 @@ def _dataset(config, model, start_step: int = 0):
                            balanced_classes=model.balanced_classes)
 
 
-def bare_step(config, model, batch, *, steps: int, repeats: int, warmup: int, seconds: float = 0.0):
+def bare_step(config, model, batch, *, steps: int, repeats: int, warmup: int, seconds: float = 0.0,
+              count_flops: bool = True):
   """(Rate, GFLOP per image) of the plain step: `tf.function(model.train_step)` on one batch, no XLA, no
   callbacks, no pipeline, stock Keras layers (Keras' BN ops where ours are fused) -- what a minimal Keras
   script does with the same networks. seconds: the windows' length (`timing.loop_rate`); the Rate's `steps`
-  says how many steps that came to."""
+  says how many steps that came to. count_flops=False: (Rate, None), without tracing the step's graph again."""
   from tfgan_repro.networks import fused_batchnorm
   with fused_batchnorm.stock_keras_ops():
-    return _bare_step(config, model, batch, steps=steps, repeats=repeats, warmup=warmup, seconds=seconds)
+    return _bare_step(config, model, batch, steps=steps, repeats=repeats, warmup=warmup, seconds=seconds,
+                      count_flops=count_flops)
 
 
-def _bare_step(config, model, batch, *, steps, repeats, warmup, seconds=0.0):
+def _bare_step(config, model, batch, *, steps, repeats, warmup, seconds=0.0, count_flops=True):
   import tensorflow as tf
   step = tf.function(model.train_step)
   per_step = _images_per_step(model, config)
@@ -114,6 +116,8 @@ def _bare_step(config, model, batch, *, steps, repeats, warmup, seconds=0.0):
 
   rate = timing.loop_rate(one, lambda: float(logs["g_loss"]), steps=steps, repeats=repeats, warmup=warmup,
                           items_per_step=per_step, seconds=seconds)
+  if not count_flops:
+    return rate, None
   return rate, flops.function_flops(step, batch) / per_step / 1e9
 
 
