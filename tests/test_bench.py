@@ -216,6 +216,7 @@ def test_dcgan_64s_fit_is_set_beside_both_bare_steps(tmp_path):
       "fit >= 1.10x the bare step on the same kernels and threads": ("1.04x (52 vs 50 img/s)", False)}
   text = "\n".join(report.stock_section(run, [row]))
   assert "oneDNN CPU kernels off (TensorFlow's default on this CPU)" in text
+  assert "By CPU time of each process (the child's for the minimal script):" in text
   assert table_rows(text, "| preset |") == [  # by wall clock, then by CPU time (half the rate here)
       ["dcgan_celeba_64", "G 64 / D 64", "64 (64)", "float32", "26", "50", "52", "2.00x", "1.92x", "12 x 3"],
       ["dcgan_celeba_64", "G 64 / D 64", "64 (64)", "float32", "13", "25", "26", "2.00x", "1.92x", "12 x 3"]]

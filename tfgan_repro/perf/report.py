@@ -240,8 +240,9 @@ def stock_section(run, rows) -> List[str]:
          f"same networks gets on this CPU (perf/stock.py). In the child: oneDNN CPU kernels {on} "
          f"({run.kernels.get('reason', '')}); threads: {threads}. In-process bare: the training table's bare "
          "step (this process's kernels and threads).", ""]
-  for clock, name in CLOCKS:
-    out += [f"By {name}:", "",
+  names = {"wall": "wall clock", "cpu": "CPU time of each process (the child's for the minimal script)"}
+  for clock, _ in CLOCKS:
+    out += [f"By {names[clock]}:", "",
             "| preset | widths | batch (img/step) | precision | minimal script img/s | in-process bare img/s | "
             "fit img/s | fit / minimal script | in-process bare / minimal script | window |",
             "|---|---|---|---|---|---|---|---|---|---|"]
