@@ -190,16 +190,21 @@ def _before_cases(before, before_presets, before_one_core, presets, one_core, wi
   where its GFLOP per image is read, or if items are given without a revision (or a revision without items)."""
   if bool(before) != bool(list(before_presets) + list(before_one_core)):
     raise ValueError("--before needs --before_presets and/or --before_one_core items, and they need --before.")
-  out = []
-  for items, timed, flag in ((before_presets, presets, "--presets"), (before_one_core, one_core, "--one_core")):
-    known = {tuple(c[:3]) + (tuple(sorted(c[3].items())),) for item in timed for c in parse_case(item, widths, batch)}
-    cases = [c for item in items for c in parse_case(item, widths, batch)]
-    for c in cases:
-      if tuple(c[:3]) + (tuple(sorted(c[3].items())),) not in known:
-        raise ValueError(f"--before item {c[0]}:{c[1]}:{c[2]} is not timed in {flag} (its GFLOP per image comes "
-                         "from there); add it there too.")
-    out.append(cases)
-  return out
+  return [_cases_also_in(items, timed, widths, batch, f"--before item {{}} is not timed in {flag} (its GFLOP per "
+                         "image comes from there); add it there too.")
+          for items, timed, flag in ((before_presets, presets, "--presets"), (before_one_core, one_core, "--one_core"))]
+
+
+def _cases_also_in(items, timed, widths, batch, message: str) -> list:
+  """The cases of `items`; ValueError(`message` with the case as name:width:batch) for one that is not also
+  a case of the `timed` items."""
+  key = lambda c: tuple(c[:3]) + (tuple(sorted(c[3].items())),)
+  known = {key(c) for item in timed for c in parse_case(item, widths, batch)}
+  cases = [c for item in items for c in parse_case(item, widths, batch)]
+  for c in cases:
+    if key(c) not in known:
+      raise ValueError(message.format(f"{c[0]}:{c[1]}:{c[2]}"))
+  return cases
 
 
 def _step_estimates(cases, rows, one_core: bool) -> dict:
@@ -224,7 +229,8 @@ def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants,
   """Times everything asked for, prints a line per figure and returns (and writes to `out`) the report."""
   from tfgan_repro.training import runtime
   from tfgan_repro.perf import revision, stock
-  stock_cases = stock.cases_of(stock_bare, presets, widths, batch, parse_case)
+  stock_cases = _cases_also_in(stock_bare, presets, widths, batch, "--stock_bare item {} is not timed in --presets "
+                               "(the fit it is set beside comes from there); add it there too.")
   before_cases = _before_cases(before, before_presets, before_one_core, presets, one_core, widths, batch)
   if before:
     before = revision.resolve(before)  # a bad revision fails here, before anything is timed

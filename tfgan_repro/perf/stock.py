@@ -131,15 +131,3 @@ def match(row, stock_rows) -> Optional[StockRow]:
   """The stock row of the same preset, widths, batch and precision as training row `row`; None if none."""
   found = [s for s in stock_rows if s.key() == (row.preset, row.widths, row.batch, row.precision)]
   return found[0] if found else None
-
-
-def cases_of(items, presets, widths, batch, parse_case) -> list:
-  """The cases of the --stock_bare `items`; ValueError for one not also timed in --presets (the fit it is set
-  beside comes from there)."""
-  known = {tuple(c[:3]) + (tuple(sorted(c[3].items())),) for item in presets for c in parse_case(item, widths, batch)}
-  cases = [c for item in items for c in parse_case(item, widths, batch)]
-  for c in cases:
-    if tuple(c[:3]) + (tuple(sorted(c[3].items())),) not in known:
-      raise ValueError(f"--stock_bare item {c[0]}:{c[1]}:{c[2]} is not timed in --presets (the fit it is set "
-                       "beside comes from there); add it there too.")
-  return cases
