@@ -245,6 +245,18 @@ def test_the_stock_child_starts_from_the_users_environment(monkeypatch):
   assert stock.kernels_reason({}) == f"TensorFlow's default on this CPU, {_kernels.ENV} unset"
 
 
+def test_a_failed_stock_child_is_one_error_not_a_traceback(tmp_path, monkeypatch, capsys):
+  from tfgan_repro.perf import ChildFailed
+  monkeypatch.setattr(stock, "CHILD_CODE", "import sys; sys.stderr.write('child: no such preset\\n'); sys.exit(3)")
+  with pytest.raises(ChildFailed, match=r"exit 3; its output is above"):
+    stock.measure([("dcgan_celeba_64", 64, 64, {})], str(tmp_path), steps=1, repeats=1, warmup=0)
+  assert "child: no such preset" in capsys.readouterr().err  # the child's own words reach the user
+  monkeypatch.setattr(bench, "run", lambda **kw: (_ for _ in ()).throw(ChildFailed("The stock child failed.")))
+  bench.FLAGS(["bench"])
+  assert bench.main(["bench"]) == 1
+  assert capsys.readouterr().err.strip() == "error: The stock child failed."
+
+
 def test_the_report_links_the_earlier_reference_runs_kept_beside_it(tmp_path):
   from tfgan_repro.perf import report
   facts = {"cpu": "x", "usable_cores": 1, "logical_cpus": 1, "precision_flags": [], "native_bf16": False,

@@ -36,6 +36,7 @@ import tempfile
 from absl import app, flags
 
 from tfgan_repro import _quiet
+from tfgan_repro.perf import ChildFailed
 
 DEFAULT_PRESETS = ("began_fashion_mnist_32", "began_skip_fashion_mnist_32", "dcgan_fashion_mnist_32",
                    "dcgan_celeba_64", "wgan_gp_fashion_mnist_96", "igan_fashion_mnist_96")
@@ -178,7 +179,7 @@ def one_core_rows(items, *, cpu: int, steps: int, repeats: int, warmup: int, pre
     env = dict(os.environ, TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
     print(f"one core: {' '.join(cmd[3:])} on core {cpu}", flush=True)
     if subprocess.call(cmd, env=env) != 0 or not os.path.isfile(path):
-      raise RuntimeError(f"The one-core bench on core {cpu} failed (its output is above).")
+      raise ChildFailed(f"The one-core bench on core {cpu} failed (its output is above).")
     with open(path) as f:
       got = json.load(f)
   return ([training.StepFigures.from_json(r) for r in got["rows"]], dict(got["peak"], cpu_index=cpu),
@@ -316,6 +317,9 @@ def main(argv):
   except ValueError as e:
     print(f"error: {e}", file=sys.stderr)
     return 2
+  except ChildFailed as e:  # the child printed its own error; no traceback of this process on top
+    print(f"error: {e}", file=sys.stderr)
+    return 1
   return 0
 
 

@@ -61,8 +61,9 @@ def child_env(env=None) -> Dict[str, str]:
 
 def measure(cases, work: str, *, steps: int, repeats: int, warmup: int, seconds: float = 0.0) -> StockRun:
   """Times the bare step of each case (name, width, batch, overrides) in one child process (see the module
-  docstring); RuntimeError if the child fails."""
+  docstring); perf.ChildFailed if the child fails."""
   from tfgan_repro import _quiet
+  from tfgan_repro.perf import ChildFailed
   with tempfile.TemporaryDirectory(prefix="tfgan_bench_stock_") as tmp:
     spec, out = os.path.join(tmp, "spec.json"), os.path.join(tmp, "rows.json")
     with open(spec, "w") as f:
@@ -74,7 +75,7 @@ def measure(cases, work: str, *, steps: int, repeats: int, warmup: int, seconds:
                           text=True)
     sys.stderr.write(_quiet.kept_lines(done.stderr, 0 if _quiet.verbose() else _quiet._level()))
     if done.returncode != 0 or not os.path.isfile(out):
-      raise RuntimeError(f"The stock bare-step child process failed (exit {done.returncode}; its output is above).")
+      raise ChildFailed(f"The stock bare-step child process failed (exit {done.returncode}; its output is above).")
     with open(out) as f:
       got = json.load(f)
   return StockRun([StockRow.from_json(r) for r in got["rows"]], got["kernels"], got["threads"])
