@@ -26,7 +26,6 @@ bare step too.
 
 This file only defines flags; the measuring lives in `tfgan_repro.perf`.
 """
-import gc
 import json
 import os
 import subprocess
@@ -114,33 +113,19 @@ def parse_variants(text: str) -> list:
   return [v for v in variants if v] or [{}]
 
 
-def _case_config(name, width, batch, overrides, threads, work):
-  """The config of one bench case: the preset at `width` / `batch` with `overrides`, no in-training scores,
-  reading a synthetic .npz at its resolution and channels (written once into `work`)."""
-  from tfgan_repro.perf import training
-  from tfgan_repro.training import loop
-  config = training.preset_config(name, width, batch, {**overrides, "threads": str(threads), "eval_every": "0"})
-  config.data_dir = training.synthetic_npz(work, config.resolution, loop.channels_of(config))
-  return config
-
-
 def _time_case(name, width, batch, overrides, threads, work, **timing):
   """One training row: bare step, pipeline and fit of `name` at `width` / `batch` with `overrides`; `timing`
   is measure_preset's steps, repeats, warmup and seconds."""
-  import keras
   from tfgan_repro.perf import training
-  from tfgan_repro.training import runtime
   shown = {k: v for k, v in overrides.items() if k not in ("mixed_precision", "jit_compile", "steps_per_execution")}
-  config = _case_config(name, width, batch, overrides, threads, work)
+  config = training.case_config(name, width, batch, overrides, threads, work)
   row = training.measure_preset(name, config, work, **timing)
   if shown:
     row = row._replace(options=row.options + ", " + ", ".join(f"{k}={v}" for k, v in shown.items()))
   print(f"{row.preset} {row.widths} batch {row.batch} {row.precision} [{row.options}]: fit {row.fit.wall:.1f} img/s "
         f"({row.fit.cpu:.1f} per CPU-s), bare {row.bare.wall:.1f}, pipeline {row.pipeline.wall:.0f}, "
         f"{row.gflop_per_image:.3f} GFLOP/img", flush=True)
-  runtime.configure_precision("false")
-  keras.backend.clear_session()
-  gc.collect()
+  training.release_case()
   return row
 
 
@@ -149,17 +134,14 @@ def _profile_case(name, width, batch, overrides, threads, work):
   from tfgan_repro import gans
   from tfgan_repro.perf import profile, training
   from tfgan_repro.training import loop, runtime
-  config = _case_config(name, width, batch, overrides, threads, work)
+  config = training.case_config(name, width, batch, overrides, threads, work)
   model = gans.build(config, loop.channels_of(config), runtime.configure_precision(config.mixed_precision))
   batch_data = next(iter(training._dataset(config, model)))
   found = profile.breakdown(config, model, batch_data, steps=10, warmup=3)
   label = f"{name} {training.describe_widths(config)} batch {config.batch_size}, threads {threads or 'default'}"
   print(f"profile {label}: {found.python_ms:.1f} ms/step from Python, {found.executor_ms:.1f} in the executor, "
         f"{found.ops_ms:.1f} in {found.ops_per_step:.0f} ops", flush=True)
-  import keras
-  runtime.configure_precision("false")  # as after a timed case: the next one starts from float32
-  keras.backend.clear_session()
-  gc.collect()
+  training.release_case()
   return label, found
 
 

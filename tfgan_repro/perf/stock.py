@@ -89,13 +89,11 @@ def kernels_reason(env) -> str:
 
 
 def _time_case(name, width, batch, overrides, work, *, steps, repeats, warmup, seconds) -> StockRow:
-  import gc
   import keras
   from tfgan_repro import gans
   from tfgan_repro.perf import training
   from tfgan_repro.training import loop, runtime
-  config = training.preset_config(name, width, batch, {**overrides, "threads": "0", "eval_every": "0"})
-  config.data_dir = training.synthetic_npz(work, config.resolution, loop.channels_of(config))
+  config = training.case_config(name, width, batch, overrides, 0, work)  # 0: TensorFlow's own thread pools
   model = gans.build(config, loop.channels_of(config), runtime.configure_precision(config.mixed_precision))
   data = next(iter(training._dataset(config, model)))
   rate, _ = training.bare_step(config, model, data, steps=steps, repeats=repeats, warmup=warmup, seconds=seconds,
@@ -104,9 +102,7 @@ def _time_case(name, width, batch, overrides, work, *, steps, repeats, warmup, s
                  training._images_per_step(model, config), keras.config.dtype_policy().name, rate)
   print(f"stock {row.preset} {row.widths} batch {row.batch} {row.precision}: bare {rate.wall:.1f} img/s "
         f"({rate.cpu:.1f} per CPU-s)", flush=True)
-  runtime.configure_precision("false")
-  keras.backend.clear_session()
-  gc.collect()
+  training.release_case()
   return row
 
 

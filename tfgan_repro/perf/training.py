@@ -47,6 +47,26 @@ def preset_config(name: str, width: int = 0, batch: int = 0, overrides: Optional
   return presets.apply_overrides(config, {**fields, **(overrides or {})})
 
 
+def case_config(name: str, width: int, batch: int, overrides: Dict[str, str], threads: int, work: str):
+  """The config of one bench case: the preset at `width` / `batch` with `overrides`, no in-training scores,
+  reading a synthetic .npz at its resolution and channels (written once into `work`)."""
+  from tfgan_repro.training import loop
+  config = preset_config(name, width, batch, {**overrides, "threads": str(threads), "eval_every": "0"})
+  config.data_dir = synthetic_npz(work, config.resolution, loop.channels_of(config))
+  return config
+
+
+def release_case() -> None:
+  """After a timed case: back to the float32 policy, Keras' graph state cleared, so the next case starts as
+  the first did."""
+  import gc
+  import keras
+  from tfgan_repro.training import runtime
+  runtime.configure_precision("false")
+  keras.backend.clear_session()
+  gc.collect()
+
+
 def describe_widths(config) -> str:
   if "width" in config:
     return f"n={config.width}"
