@@ -36,14 +36,15 @@ def test_bench_writes_every_figure(tmp_path, monkeypatch):
                    repeats=2, warmup=1, precisions=["false"], variants=[{}], threads=0, sources=True,
                    evaluation=True, out=str(out), draft=True, command="python -m tfgan_repro.bench (test)",
                    eval_batch=2, one_core=["began_fashion_mnist_32:4:4"], profile=["began_fashion_mnist_32:4:4"],
-                   stock_bare=["dcgan_fashion_mnist_32"])
+                   stock_bare=["dcgan_fashion_mnist_32"], paired=["dcgan_fashion_mnist_32"], pairs=2)
   assert out.read_text() == text
   for heading in ("## Machine", "## Issue 13's targets in this run", "## Training step", "## One core",
                   "## Input pipeline by source", "## Evaluation"):
     assert heading in text
   training = table_rows(text, "| preset | widths | batch (img/step) | precision | options |")
   assert len(training) == 6  # two presets and the one-core one, by wall clock and by CPU time
-  stock_section = text[text.index("## The bare step as a minimal Keras script"):text.index("## One core")]
+  stock_section = text[text.index("## The bare step as a minimal Keras script"):
+                       text.index("## The fit and the bare step in alternating windows")]
   stock_rows = table_rows(stock_section, "| preset |")
   assert [r[:4] for r in stock_rows] == [["dcgan_fashion_mnist_32", "G 4 / D 4", "4 (4)", "float32"]] * 2
   # The child runs the kernels a plain `import tensorflow` process gets here, whatever tfgan_repro chose.
@@ -52,6 +53,12 @@ def test_bench_writes_every_figure(tmp_path, monkeypatch):
                          capture_output=True, text=True, check=True).stdout.split()[-1]
   assert f"oneDNN CPU kernels {'on' if plain == 'True' else 'off'} (" in stock_section
   assert all(r[-1] == "2 x 2" for r in training)  # --steps=2 per window (no --window_seconds), --repeats=2
+  paired = text[text.index("## The fit and the bare step in alternating windows"):text.index("## One core")]
+  assert "dcgan_fashion_mnist_32 G 4 / D 4, batch 4 (4 img/step), float32" in paired
+  paired_rows = table_rows(paired, "| pair |")
+  assert [r[0] for r in paired_rows] == ["1", "2", "median"]  # --pairs=2
+  for r in paired_rows:  # each ratio is its row's fit over its bare rate (both rounded in the table)
+    assert float(r[3].rstrip("x")) == pytest.approx(float(r[1]) / float(r[2]), rel=0.1), r
   one_core = text[text.index("## One core"):text.index("## Input pipeline")]
   assert re.search(r"pinned to core \d+ .* own 2048x2048 float32 matmul, \d+ GFLOP/s", one_core)
   assert "threads 1" in one_core and "| began_fashion_mnist_32 | n=4 | 4 (4) |" in one_core
@@ -68,7 +75,7 @@ def test_bench_writes_every_figure(tmp_path, monkeypatch):
   assert len(sources) >= 2 and any(r[0].startswith("image folder") for r in sources)
   evaluation = table_rows(text, "| network |")
   assert [r[0] for r in evaluation] == ["classifier", "keras_inception"]
-  for row in training + stock_rows + sources + evaluation:
+  for row in training + stock_rows + paired_rows + sources + evaluation:
     figures = [c for c in row if NUMBER.match(c)]
     assert figures, row
     for cell in figures:
@@ -225,6 +232,55 @@ def test_dcgan_64s_fit_is_set_beside_both_bare_steps(tmp_path):
   assert [t[0] for t in report.targets([row], {"float32": {"wall": 100.0}}, [], None, [], stock_run=other)
           if t[0].startswith("DCGAN-64")] == [
       "DCGAN-64 ngf = ndf = 64 batch 64: fit >= 1.10x the bare step on the same kernels and threads (float32, jit auto)"]
+
+
+def test_the_paired_figure_is_the_median_of_the_per_pair_ratios(tmp_path):
+  # Not the ratio of the two medians: here the fit's median (60) over the bare's (55) would read 1.09x, and
+  # the pairs (each fit window beside the bare window after it) read 1.20x, 1.00x, 1.25x: median 1.20x.
+  from tfgan_repro.perf import paired, report, timing, training
+  rate = lambda x: timing.Rate(x, x, 1.0, 3, 12)
+  row = training.StepFigures("dcgan_celeba_64", "G 64 / D 64", 64, 64, "float32", "jit auto", 1.0, rate(52.0),
+                             rate(50.0), rate(1e4))
+  p = paired.PairedRow("dcgan_celeba_64", "G 64 / D 64", 64, 64, "float32", "jit auto", 12, [60.0, 50.0, 75.0],
+                       [50.0, 50.0, 60.0])
+  assert p.median_ratio == pytest.approx(1.20)
+  assert paired.PairedRow.from_json(p.to_json()) == p
+  found = [t[1:3] for t in report.targets([row], {"float32": {"wall": 100.0}}, [], None, [], paired_rows=[p])
+           if "alternating windows" in t[0]]
+  assert found == [("1.20x (pairs 1.00-1.25x)", True)]
+  # A paired row of another case (batch 32) is not read into the batch-64 target.
+  assert not [t for t in report.targets([row], {"float32": {"wall": 100.0}}, [], None, [],
+                                        paired_rows=[p._replace(batch=32)]) if "alternating windows" in t[0]]
+  text = "\n".join(report.paired_section([p]))
+  assert table_rows(text, "| pair |") == [["1", "60", "50", "1.200x"], ["2", "50", "50", "1.000x"],
+                                          ["3", "75", "60", "1.250x"], ["median", "60", "50", "1.200x"]]
+
+
+def test_the_paired_windows_leave_the_bare_windows_out_of_the_fits():
+  # Batch ends of a fit with a fake clock: 2 warm-up steps, then windows of 3 steps. Each fit step costs 1 s and
+  # each bare step 10 s; a fit window must hold 3 s of fit steps and none of the bare windows before it.
+  from tfgan_repro.perf import paired
+  clock = [0.0]
+  calls = []
+
+  def bare_window(n=3):
+    calls.append(n)
+    clock[0] += 10.0 * n
+    return 10.0 * n
+
+  alternate = paired._Alternate(bare_window, warmup=2, window=3, pairs=2, clock=lambda: clock[0])
+  for batch in range(2 + 3 * 3):  # warm-up, two pairs and one window more (the run's end)
+    clock[0] += 1.0
+    alternate.on_train_batch_end(batch)
+  assert alternate.fit_s == [3.0, 3.0] and alternate.bare_s == [30.0, 30.0]
+  assert calls == [2, 3, 3]  # untimed bare steps at the end of the warm-up, then one window per pair
+
+
+def test_paired_items_must_also_be_timed_in_presets():
+  with pytest.raises(ValueError, match="--paired item dcgan_celeba_64:64:32 is not timed in --presets"):
+    bench.run(presets=["dcgan_celeba_64:64:64"], widths=[], batch=0, steps=1, repeats=1, warmup=0,
+              precisions=["false"], variants=[{}], threads=0, sources=False, evaluation=False, out="", draft=True,
+              command="c", paired=["dcgan_celeba_64:64:32"])
 
 
 def test_stock_items_must_also_be_timed_in_presets():

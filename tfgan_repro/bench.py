@@ -19,6 +19,10 @@ revision REV and at this tree, both end to end through `python -m tfgan_repro.ma
 the report's targets carry a before -> after figure from the same run. Each item must also be timed in
 --presets / --one_core (its GFLOP per image comes from there).
 
+--paired items (also timed in --presets) have their fit and bare step timed once more in alternating windows
+of one process, --pairs of each (perf/paired.py): the report's DCGAN-64 target then also reads the median of
+the per-pair ratios, which a slow spell of a shared machine moves less than a ratio of figures timed apart.
+
 --stock_bare items (also timed in --presets) have their bare step timed once more in a child process that
 imports TensorFlow before tfgan_repro, with no thread variables: TensorFlow's own CPU kernels and thread pools,
 as a minimal Keras script of the same networks gets them (perf/stock.py). The report sets the fit beside that
@@ -67,6 +71,9 @@ flags.DEFINE_list("profile", [], "Preset items (as --presets) whose bare step is
                   "summed per op type (where a step's time goes); with --one_core, on that pinned core.")
 flags.DEFINE_list("stock_bare", [], "Items (as --presets, also in --presets) whose bare step is also timed in a child "
                   "process with TensorFlow's own kernels and threads, as a minimal Keras script runs it.")
+flags.DEFINE_list("paired", [], "Items (as --presets, also in --presets) whose fit and bare step are also timed in "
+                  "alternating windows of one process, the ratio read pair by pair (perf/paired.py).")
+flags.DEFINE_integer("pairs", 7, "(fit window, bare window) pairs of each --paired item.")
 flags.DEFINE_string("before", "", "A git revision of this checkout (e.g. d8a0214) to time beside this tree, end "
                     "to end, for the --before_presets / --before_one_core items.")
 flags.DEFINE_list("before_presets", [], "Items (as --presets, also in --presets) timed at --before and at this "
@@ -125,6 +132,18 @@ def _time_case(name, width, batch, overrides, threads, work, **timing):
   print(f"{row.preset} {row.widths} batch {row.batch} {row.precision} [{row.options}]: fit {row.fit.wall:.1f} img/s "
         f"({row.fit.cpu:.1f} per CPU-s), bare {row.bare.wall:.1f}, pipeline {row.pipeline.wall:.0f}, "
         f"{row.gflop_per_image:.3f} GFLOP/img", flush=True)
+  training.release_case()
+  return row
+
+
+def _paired_case(name, width, batch, overrides, threads, work, **timing):
+  """perf.paired.PairedRow of one preset case: fit and bare step in alternating windows."""
+  from tfgan_repro.perf import paired, training
+  config = training.case_config(name, width, batch, overrides, threads, work)
+  row = paired.measure(name, config, work, **timing)
+  print(f"paired {row.preset} {row.widths} batch {row.batch} {row.precision}: fit / bare "
+        + ", ".join(f"{r:.3f}" for r in row.ratios) + f" (median {row.median_ratio:.3f}x, {row.steps} steps a window)",
+        flush=True)
   training.release_case()
   return row
 
@@ -208,12 +227,16 @@ def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants,
         out, draft, command, eval_batch: int = 0, one_core=(), one_core_cpu: int = -1, rows_json: str = "",
         profile=(), before: str = "", before_presets=(), before_one_core=(), before_steps: int = 200,
         before_warmup: int = 20, before_repeats: int = 0, before_seconds: float = 0.0,
-        window_seconds: float = 0.0, stock_bare=()) -> str:
+        window_seconds: float = 0.0, stock_bare=(), paired=(), pairs: int = 7) -> str:
   """Times everything asked for, prints a line per figure and returns (and writes to `out`) the report."""
   from tfgan_repro.training import runtime
   from tfgan_repro.perf import revision, stock
   stock_cases = _cases_also_in(stock_bare, presets, widths, batch, "--stock_bare item {} is not timed in --presets "
                                "(the fit it is set beside comes from there); add it there too.")
+  paired_cases = _cases_also_in(paired, presets, widths, batch, "--paired item {} is not timed in --presets (its "
+                                "figures are set beside the fit there); add it there too.")
+  if paired_cases and pairs < 1:
+    raise ValueError(f"--pairs must be at least 1; got {pairs}.")
   before_cases = _before_cases(before, before_presets, before_one_core, presets, one_core, widths, batch)
   if before:
     before = revision.resolve(before)  # a bad revision fails here, before anything is timed
@@ -237,6 +260,9 @@ def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants,
     stock_run = stock.measure([(name, width, own_batch, {"mixed_precision": "false", **overrides})
                                for name, width, own_batch, overrides in stock_cases], work, steps=steps,
                               repeats=repeats, warmup=warmup, seconds=window_seconds)
+  paired_rows = [_paired_case(name, width, own_batch, {"mixed_precision": precision, **overrides}, threads, work,
+                              steps=steps, pairs=pairs, warmup=warmup, seconds=window_seconds)
+                 for name, width, own_batch, overrides in paired_cases for precision in precisions]
   if rows_json:
     with open(rows_json, "w") as f:
       json.dump({"rows": [r.to_json() for r in rows], "peak": peaks["float32"],
@@ -276,7 +302,7 @@ def run(*, presets, widths, batch, steps, repeats, warmup, precisions, variants,
   text = report.write(out, command=command, facts=facts, peaks=peaks, training=rows, sources=source_rows,
                       evaluation=eval_rows, cache=cache, draft=draft, one_core=single,
                       one_core_peak=single_peak, profiles=profiles, revisions=revisions,
-                      stock_run=stock_run) if out else ""
+                      stock_run=stock_run, paired_rows=paired_rows) if out else ""
   if out:
     print(f"Wrote {out}", flush=True)
   return text
@@ -294,7 +320,7 @@ def main(argv):
         rows_json=FLAGS.rows_json, profile=FLAGS.profile, before=FLAGS.before, before_presets=FLAGS.before_presets,
         before_one_core=FLAGS.before_one_core, before_steps=FLAGS.before_steps, before_warmup=FLAGS.before_warmup,
         before_repeats=FLAGS.before_repeats, before_seconds=FLAGS.before_seconds,
-        window_seconds=FLAGS.window_seconds, stock_bare=FLAGS.stock_bare,
+        window_seconds=FLAGS.window_seconds, stock_bare=FLAGS.stock_bare, paired=FLAGS.paired, pairs=FLAGS.pairs,
         command="python -m tfgan_repro.bench " + " ".join(sys.argv[1:]))
   except ValueError as e:
     print(f"error: {e}", file=sys.stderr)

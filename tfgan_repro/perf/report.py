@@ -4,6 +4,7 @@ Every table is given twice where the clock matters: by wall clock (what a user w
 CPU time (what the work cost; the figure to trust on a shared machine, where the wall clock also counts
 other people's work).
 """
+import statistics
 from typing import List, Optional
 
 from tfgan_repro.perf import revision, stock
@@ -115,10 +116,12 @@ def _before_after_pct(row, revision_rows, where, peak) -> str:
 _WAITED_MARK = " (runs waited: not quotable)"
 
 
-def targets(rows, peaks, one_core, one_core_peak, sources, revision_rows=(), stock_run=None) -> List[tuple]:
+def targets(rows, peaks, one_core, one_core_peak, sources, revision_rows=(), stock_run=None,
+            paired_rows=()) -> List[tuple]:
   """[(target, figure text, met: bool or None, before -> after text)] of issue 13's throughput targets, from
   this run's rows; the last field reads the end-to-end before / after rows of the same case ('-': none). With
-  `stock_run`, DCGAN-64's fit is also set beside the bare step as a minimal Keras script runs it."""
+  `stock_run`, DCGAN-64's fit is also set beside the bare step as a minimal Keras script runs it; with
+  `paired_rows` (perf/paired.py), beside the bare step in alternating windows of one process."""
   pct = lambda r, peak: r.fit.wall * r.gflop_per_image / peak["wall"]
   out = []
   for n, bar in ((16, 0.35), (32, 0.55)):
@@ -142,6 +145,11 @@ def targets(rows, peaks, one_core, one_core_peak, sources, revision_rows=(), sto
                   f"on this CPU, TensorFlow's default kernels and threads ({r.precision}, fit: {r.options})",
                   f"{r.fit.wall / minimal.bare.wall:.2f}x ({_fmt(r.fit.wall)} vs {_fmt(minimal.bare.wall)} img/s)",
                   r.fit.wall / minimal.bare.wall >= 1.10, "-"))
+    for p in (p for p in paired_rows if p.key() == (r.preset, r.widths, r.batch, r.precision)):
+      out.append((f"DCGAN-64 ngf = ndf = 64 batch 64: fit >= 1.10x the bare step, in alternating windows of one "
+                  f"process: median of {len(p.ratios)} pairs ({r.precision}, {p.options})",
+                  f"{p.median_ratio:.2f}x (pairs {min(p.ratios):.2f}-{max(p.ratios):.2f}x)",
+                  p.median_ratio >= 1.10, "-"))
     out.append((f"DCGAN-64 ngf = ndf = 64 batch 64: fit >= 1.10x the bare step on the same kernels and threads "
                 f"({r.precision}, {r.options})",
                 f"{r.fit.wall / r.bare.wall:.2f}x ({_fmt(r.fit.wall)} vs {_fmt(r.bare.wall)} img/s)",
@@ -258,6 +266,23 @@ def stock_section(run, rows) -> List[str]:
   return out
 
 
+def paired_section(paired_rows) -> List[str]:
+  """Each --paired case's (fit window, bare window) pairs and their ratios."""
+  out = ["## The fit and the bare step in alternating windows", "",
+         "Timed in one process (perf/paired.py): the fit trains, and after each window of its steps a callback "
+         "runs a window of as many bare steps (Keras' own BN ops, one in-memory batch); the next fit window "
+         "starts when that returns. A slow spell of the shared machine lands on both sides of a pair, so the "
+         "median of the per-pair ratios is steadier than a ratio of two medians timed minutes apart. Wall clock.",
+         ""]
+  for p in paired_rows:
+    out += [f"{p.preset} {p.widths}, batch {p.batch} ({p.images_per_step} img/step), {p.precision}, {p.options}; "
+            f"{p.steps} steps per window:", "", "| pair | fit img/s | bare img/s | fit / bare |", "|---|---|---|---|"]
+    out += [f"| {i + 1} | {_fmt(f)} | {_fmt(b)} | {f / b:.3f}x |" for i, (f, b) in enumerate(zip(p.fit, p.bare))]
+    out += [f"| median | {_fmt(statistics.median(p.fit))} | {_fmt(statistics.median(p.bare))} | "
+            f"{p.median_ratio:.3f}x |", ""]
+  return out
+
+
 def sources_section(rows, fastest_fit: Optional[float]) -> List[str]:
   out = ["## Input pipeline by source", "",
          "Images/s of `data.make_dataset` alone; the last column divides by the fastest fit of this run "
@@ -314,7 +339,7 @@ def history_section(path: str) -> List[str]:
 
 def write(path: str, *, command: str, facts: dict, peaks: dict, training, sources, evaluation, cache,
           draft: bool, one_core=(), one_core_peak: Optional[dict] = None, profiles=(), revisions=(),
-          stock_run=None) -> str:
+          stock_run=None, paired_rows=()) -> str:
   title = "# Throughput" + (" (DRAFT: development measurements on a shared machine, not the reference run)"
                             if draft else "")
   fits = [r.fit.wall for r in training]
@@ -322,12 +347,15 @@ def write(path: str, *, command: str, facts: dict, peaks: dict, training, source
            "```", command, "```", ""]
   lines += machine_section(facts, peaks)
   if training or one_core:
-    lines += targets_section(targets(training, peaks, one_core, one_core_peak, sources, revisions, stock_run),
+    lines += targets_section(targets(training, peaks, one_core, one_core_peak, sources, revisions, stock_run,
+                                     paired_rows),
                              revisions[0].before if revisions else "")
   if training:
     lines += training_section(training, peaks)
   if stock_run is not None and stock_run.rows:
     lines += stock_section(stock_run, training)
+  if paired_rows:
+    lines += paired_section(paired_rows)
   if one_core:
     lines += one_core_section(one_core, one_core_peak)
   if revisions:
