@@ -27,7 +27,7 @@ Where the K classes come from:
 Deviations and decisions: see `configs/igan_base.py`.
 """
 import contextlib
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import keras
 import numpy as np
@@ -171,9 +171,10 @@ class IGAN(GANModel):
       return ()
     return self._branch_names or tuple(f"branch {c}" for c in range(self.num_classes))
 
-  def generate_images(self, n: int, seed: int = 0, batch_size: int = 256) -> np.ndarray:
+  def generate_images(self, n: int, seed: int = 0, batch_size: Optional[int] = None) -> np.ndarray:
     """(n, 96, 96, C) in [-1, 1]: an equal mix of the K classes, class-major (class 0 first), the same
     latents for every class so rows of a grid correspond."""
+    batch_size = batch_size or self.generation_batch()
     counts = [n // self.num_classes + (c < n % self.num_classes) for c in range(self.num_classes)]
     z = self.fixed_latents(max(counts), seed)
     per_class = [[] for _ in counts]
