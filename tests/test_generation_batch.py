@@ -10,6 +10,8 @@ from tfgan_repro import gans
 def test_the_chunk_holds_as_many_pixels_as_256_images_of_32x32():
   assert gans.build(tiny_config("began_fashion_mnist_32"), 1).generation_batch() == 256
   assert gans.build(tiny_config("igan_v2_celeba_96"), 3).generation_batch() == 28  # 256 * 32^2 // 96^2
+  # The improved DCGAN's generator is a wrapper (virtual batch norm's reference batch), not a functional model.
+  assert gans.build(tiny_config("dcgan_improved_fashion_mnist_32"), 1).generation_batch() == 256
 
 
 def test_chunks_give_the_images_of_one_call():

@@ -235,8 +235,9 @@ class GANModel(keras.Model):
     a call holds 28 images. Eager inference keeps every layer's output of the call alive: 256 IGAN images of
     96x96 took 9.5 GB (measured 2026-12-04), and two campaign lanes doing that at once ran a 24 GiB machine
     out of memory."""
-    shape = self.generator.output_shape
-    height, width = (shape[0] if isinstance(shape, list) else shape)[1:3]
+    shape = self.generator.compute_output_shape((None, self.latent_dim))  # also for wrapped generators
+    height, width = (shape[0] if isinstance(shape, (list, tuple)) and isinstance(shape[0], (list, tuple))
+                     else shape)[1:3]
     return int(np.clip(GENERATION_PIXELS // (height * width), 1, 256))
 
   def generate_images(self, n: int, seed: int = 0, batch_size: Optional[int] = None) -> np.ndarray:
