@@ -14,6 +14,7 @@ from tfgan_repro.gans import random_streams
 
 GENERATION_PIXELS = 256 * 32 * 32  # pixels of one generator call in generate_images (GANModel.generation_batch)
 
+
 def _replica():
   """(replica id, replicas in sync) of the current context; (0, 1) outside `tf.distribute`."""
   ctx = tf.distribute.get_replica_context()
@@ -236,8 +237,9 @@ class GANModel(keras.Model):
     96x96 took 9.5 GB (measured 2026-12-04), and two campaign lanes doing that at once ran a 24 GiB machine
     out of memory."""
     shape = self.generator.compute_output_shape((None, self.latent_dim))  # also for wrapped generators
-    height, width = (shape[0] if isinstance(shape, (list, tuple)) and isinstance(shape[0], (list, tuple))
-                     else shape)[1:3]
+    if isinstance(shape[0], (list, tuple)):  # one shape per branch (IGAN_v2 / IGAN_VN): all the same size
+      shape = shape[0]
+    height, width = shape[1:3]
     return int(np.clip(GENERATION_PIXELS // (height * width), 1, 256))
 
   def generate_images(self, n: int, seed: int = 0, batch_size: Optional[int] = None) -> np.ndarray:
