@@ -54,7 +54,7 @@ def test_run_trains_scores_archives_and_commits_then_reports_nothing_left(tmp_pa
   monkeypatch.setenv("GIT_COMMITTER_NAME", "t"), monkeypatch.setenv("GIT_COMMITTER_EMAIL", "t@t")
   monkeypatch.setenv("TFGAN_CAMPAIGN_DIR", str(tmp_path / "runs"))
   monkeypatch.setenv("PYTHONPATH", os.path.dirname(os.path.dirname(os.path.abspath(campaign.__file__))))
-  p = _one_run()
+  p = _one_run()._replace(ship="tiny_dcgan")
   monkeypatch.setattr(campaign, "plan", lambda: [p])
   monkeypatch.setattr(campaign, "FINAL_SAMPLES", 64)
   monkeypatch.setattr(campaign, "FINAL_METRICS", "fid,is")
@@ -72,6 +72,17 @@ def test_run_trains_scores_archives_and_commits_then_reports_nothing_left(tmp_pa
   assert subprocess.check_output(["git", "-C", str(repo), "status", "--porcelain"], text=True) == ""
   assert campaign.state(p, str(repo))["status"] == "done"
   assert not (tmp_path / "runs" / p.name / ".lane").exists()
+  # a run with `ship`: its generator is exported as a slim run directory and committed with the record
+  shipped = repo / campaign.SHIPPED / "tiny_dcgan"
+  assert f"{campaign.SHIPPED}/tiny_dcgan/config.json" in log and "generator shipped as" in log
+  assert json.loads((shipped / "run_info.jsonl").read_text().splitlines()[-1])["event"] == "slim export"
+  assert {"checkpoint", "ckpt-2.index"} <= set(os.listdir(shipped / "ckpt"))
+  assert json.loads((shipped / "scores.jsonl").read_text().splitlines()[-1])["n_fake"] == 64
+  # an export over the size limit replaces nothing
+  before = sorted(os.listdir(shipped / "ckpt"))
+  monkeypatch.setattr(campaign, "SHIPPED_MAX_BYTES", 10)
+  assert campaign.ship(p, core=0, repo=str(repo)) is None
+  assert sorted(os.listdir(shipped / "ckpt")) == before
 
 
 def test_records_name_no_absolute_path_of_the_repository_or_the_home_directory(tmp_path):

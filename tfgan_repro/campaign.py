@@ -32,12 +32,15 @@ import fcntl
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import time
 from typing import Dict, List, NamedTuple, Optional
 
 RECORDS = "results/runs"
+SHIPPED = "checkpoints/shipped"
+SHIPPED_MAX_BYTES = 2_000_000  # issue 16 item 6: a shipped generator is at most 2 MB
 # One-thread fp32 2048^2 matmul GFLOP/s of the core the estimates were measured on (AMD EPYC with AVX-512,
 # 2026-12-02; results/PERFORMANCE.md "One core", and the speeds in results/PROTOCOL.md).
 REFERENCE_CORE_GFLOPS = 103.0
@@ -51,10 +54,12 @@ class Planned(NamedTuple):
   seed: int
   minutes: float    # estimated wall time on one core of this machine type (results/PROTOCOL.md)
   claim: str        # what the run answers
+  ship: str = ""    # checkpoints/shipped/<ship>: the run's generator is exported there when it is done
 
 
-def _seeds(name, flags, minutes, claim, seeds=(0, 1, 2)) -> List[Planned]:
-  return [Planned(f"{name}-s{s}", flags, s, minutes, claim) for s in seeds]
+def _seeds(name, flags, minutes, claim, seeds=(0, 1, 2), ship: Dict[int, str] = None) -> List[Planned]:
+  """One planned run per seed; `ship` maps a seed to the shipped directory its generator is exported to."""
+  return [Planned(f"{name}-s{s}", flags, s, minutes, claim, (ship or {}).get(s, "")) for s in seeds]
 
 
 
@@ -84,8 +89,10 @@ def plan() -> List[Planned]:
     runs += _seeds(f"c-dcgan_improved-no_{t}-fm32", f"--model=dcgan_improved {_DCGAN32} {off}", 65,
                    f"c003 leave-one-out: {t}")
   # Seed 000: BEGAN-skip with separate rates vs BEGAN, and the 2x2 ablation; gamma 0.3 / 0.5 / 0.7.
-  runs += _seeds("c-began-fm32", f"--model=began {_BEGAN32}", 60, "c000 baseline; family bar")
-  runs += _seeds("c-began_skip-fm32", f"--model=began_skip {_BEGAN32}", 60, "c000; family bar")
+  runs += _seeds("c-began-fm32", f"--model=began {_BEGAN32}", 60, "c000 baseline; family bar",
+                 ship={1: "began_fashion_mnist_32"})
+  runs += _seeds("c-began_skip-fm32", f"--model=began_skip {_BEGAN32}", 60, "c000; family bar",
+                 ship={1: "began_skip_fashion_mnist_32"})
   runs += _seeds("c-began-skip_only-fm32", f"--model=began_skip --lr_reading=began {_BEGAN32}", 60,
                  "c000 ablation: skip connections only")
   runs += _seeds("c-began-rates_only-fm32", f"--model=began --lr_reading=anchored {_BEGAN32}", 60,
@@ -101,6 +108,23 @@ def plan() -> List[Planned]:
                  "family bar (three classes)")
   runs += _seeds("c-wgan_gp-fm96-c07", f"--model=wgan_gp {_AT96} --classes=0,7 --steps=4000", 62, "c001 baseline; family bar")
   runs += _seeds("c-dcgan-fm96-c07", f"--model=dcgan --resolution=96 {_AT96} --classes=0,7", 20, "c001 baseline")
+  # Item 6: one trained generator per family shipped in checkpoints/shipped/ (<= 2 MB). The runs above are over
+  # that size except BEGAN's (its seed-1 runs are shipped), so these repeat a family's protocol with only G
+  # narrowed until its float32 weights fit (D, steps, batch, classes as above); DCGAN-32's shipped generator
+  # is the README quick start's run.
+  for family, flags, minutes, ship in (
+      ("dcgan_improved-fm32-g32", f"--model=dcgan_improved {_DCGAN32} --g_width=32", 45,
+       "dcgan_improved_fashion_mnist_32"),
+      ("wgan_gp-fm96-c07-g8", f"--model=wgan_gp {_AT96} --classes=0,7 --steps=4000 --g_width=8", 45,
+       "wgan_gp_fashion_mnist_96"),
+      ("igan-fm96-c07-g7", f"--model=igan {_AT96} --classes=0,7 --batch_size=8 --g_width=7", 40,
+       "igan_fashion_mnist_96"),
+      ("igan_v2-fm96-c07-g7", f"--model=igan_v2 {_AT96} --classes=0,7 --batch_size=8 --g_width=7", 60,
+       "igan_v2_fashion_mnist_96"),
+      ("igan_vn-fm96-c017-g7", f"--model=igan_vn {_AT96} --classes=0,1,7 --batch_size=8 --steps=4000 --g_width=7",
+       65, "igan_vn_fashion_mnist_96")):
+    runs += _seeds(f"c-ship-{family}", flags, minutes, "item 6: the shipped generator", seeds=(0,),
+                   ship={0: ship})
   return runs
 
 
@@ -244,10 +268,38 @@ def rebuild_report(repo: str, core: int, log: str) -> List[str]:
   return written + ([REPORT_FIGURES] if os.path.isdir(os.path.join(repo, REPORT_FIGURES)) else [])
 
 
+def ship(p: Planned, core: int, repo: str = ".") -> Optional[str]:
+  """Exports the generator of the finished run `p` as the slim run directory SHIPPED/<p.ship> in `repo`
+  (`python -m tfgan_repro.sample --export=run`: generator checkpoint, config, run history and scores),
+  replacing the one there; returns its path relative to `repo`, or None (with a warning) when the export is
+  over SHIPPED_MAX_BYTES and nothing was replaced."""
+  run = os.path.join(runs_dir(), p.name)
+  log = os.path.join(run, "campaign.log")
+  staging = os.path.join(run, "ship_export")
+  shutil.rmtree(staging, ignore_errors=True)
+  cmd = [sys.executable, "-m", "tfgan_repro.sample", f"--workdir={run}", f"--out={staging}", "--num=16",
+         "--singles=0", "--interpolate=0", "--export=run"]
+  if _run_logged(cmd, log, core) != 0:
+    raise RuntimeError(f"Exporting the generator of {p.name} failed; see {log}.")
+  exported = os.path.join(staging, "run")
+  size = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(exported) for f in files)
+  if size > SHIPPED_MAX_BYTES:
+    print(f"campaign: warning: the generator of {p.name} exports to {size / 1e6:.2f} MB, over the "
+          f"{SHIPPED_MAX_BYTES / 1e6:g} MB of a shipped generator; {SHIPPED}/{p.ship} is left as it was "
+          f"(the export stays in {exported}).", file=sys.stderr, flush=True)
+    return None
+  dest = os.path.join(SHIPPED, p.ship)
+  shutil.rmtree(os.path.join(repo, dest), ignore_errors=True)
+  shutil.move(exported, os.path.join(repo, dest))
+  shutil.rmtree(staging)
+  return dest
+
+
 def finish(p: Planned, core: int, repo: str = ".", commit: bool = True) -> str:
   """Scores a trained run on 10,000 samples, archives its record, rebuilds the report from the records and
-  commits the record with the pages it changed; returns the record path. If the report fails, the record is
-  committed alone, with a warning saying how to rebuild."""
+  commits the record with the pages it changed (and, for a run with `ship`, its exported generator in
+  checkpoints/shipped/); returns the record path. If the report fails, the record is committed alone, with a
+  warning saying how to rebuild."""
   run = os.path.join(runs_dir(), p.name)
   log = os.path.join(run, "campaign.log")
   cmd = [sys.executable, "-m", "tfgan_repro.evaluate", f"--workdir={run}", "--network=classifier",
@@ -264,10 +316,14 @@ def finish(p: Planned, core: int, repo: str = ".", commit: bool = True) -> str:
       print(f"campaign: warning: {e} The record is committed without the pages; run `python -m "
             "tfgan_repro.report` and commit results/.", file=sys.stderr, flush=True)
       pages = []
+    shipped = [ship(p, core, repo)] if p.ship else []
+    shipped = [s for s in shipped if s]
     if commit:
-      subprocess.check_call(["git", "add", "-A", "--", record, *pages], cwd=repo)
+      subprocess.check_call(["git", "add", "-A", "--", record, *pages, *shipped], cwd=repo)
       subprocess.check_call(["git", "commit", "-q", "-m", f"campaign: record of {p.name} ({p.claim})"
-                             + ("; report rebuilt" if pages else ""), "--", record, *pages], cwd=repo)
+                             + ("; report rebuilt" if pages else "")
+                             + (f"; generator shipped as {shipped[0]}" if shipped else ""),
+                             "--", record, *pages, *shipped], cwd=repo)
   return record
 
 
