@@ -136,3 +136,19 @@ def test_paths_inside_command_lines_are_made_portable_too():
   text = json.dumps({"command": f"python -m tfgan_repro.main --workdir={home}/.cache/c/r --x {repo}/checkpoints/y"})
   assert json.loads(archive.portable(text, repo)) == {
       "command": "python -m tfgan_repro.main --workdir=~/.cache/c/r --x checkpoints/y"}
+
+
+def test_a_lane_retries_a_failed_or_killed_run_then_leaves_it_and_stops_when_asked(tmp_path, monkeypatch):
+  monkeypatch.setenv("TFGAN_CAMPAIGN_DIR", str(tmp_path / "runs"))
+  (tmp_path / campaign.RECORDS).mkdir(parents=True)
+  runs = [_one_run("c-a-s0"), _one_run("c-b-s0")]
+  monkeypatch.setattr(campaign, "plan", lambda: runs)
+  calls = []
+  statuses = {"c-a-s0": 1, "c-b-s0": -9}  # a bug (exit 1) and the out-of-memory killer (SIGKILL)
+  monkeypatch.setattr(campaign, "_run_logged", lambda cmd, log, core: calls.append(cmd[-1]) or
+                      statuses[os.path.basename(cmd[-1].split("=", 1)[1])])
+  assert campaign.run(core=0, repo=str(tmp_path), slowdown=1.0) == 1  # ends instead of looping forever
+  assert [os.path.basename(c) for c in calls] == ["c-a-s0"] * campaign.ATTEMPTS + ["c-b-s0"] * campaign.ATTEMPTS
+  calls.clear()
+  statuses["c-a-s0"] = 128 + 15  # SIGTERM: main saved a checkpoint; the lane stops at once
+  assert campaign.run(core=0, repo=str(tmp_path), slowdown=1.0) == 143 and len(calls) == 1

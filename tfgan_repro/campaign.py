@@ -19,6 +19,8 @@ are ended):
   finished run is lost and the committed results/ always agrees with the committed records. Lanes take turns
   (a lock in the campaign directory) to rebuild and commit.
 - Two lanes never take the same run: a lane holds `RUN/.lane` (its pid) while it trains.
+- A run that fails or is killed (the out-of-memory killer) is resumed from its checkpoint, up to ATTEMPTS
+  times in one lane, then left for a person to look at; a run stopped by SIGTERM or Ctrl-C stops the lane.
 - The estimates (`Planned.minutes`) were measured on one machine, and the CPU model changes between sessions
   (one had half its speed). `run` first times the fp32 2048^2 matmul on its core, with one thread, and scales
   every estimate by REFERENCE_CORE_GFLOPS / that figure (the runs are compute-bound: results/PERFORMANCE.md),
@@ -46,6 +48,7 @@ SHIPPED_MAX_BYTES = 2_000_000  # issue 16 item 6: a shipped generator is at most
 REFERENCE_CORE_GFLOPS = 103.0
 FINAL_METRICS = "fid,is,precision,recall,density,coverage,class_kl"
 FINAL_SAMPLES = 10000
+ATTEMPTS = 3  # a lane gives up on a run that fails (or is killed) this many times
 
 
 class Planned(NamedTuple):
@@ -350,15 +353,17 @@ def run(core: int, only: str = "", hours: float = 0.0, repo: str = ".", commit: 
   deadline = time.time() + hours * 3600 if hours > 0 else None
   if slowdown is None:
     slowdown = machine_slowdown(core)
-  failures = 0
+  failed: Dict[str, int] = {}  # run -> failed attempts in this lane
+  given_up = lambda p: failed.get(p.name, 0) >= ATTEMPTS
   while deadline is None or time.time() < deadline:
-    todo = next_runs(only, repo, (deadline - time.time()) / 60 if deadline else None, slowdown)
+    todo = [p for p in next_runs(only, repo, (deadline - time.time()) / 60 if deadline else None, slowdown)
+            if not given_up(p)]
     if not todo:
-      left = next_runs(only, repo)
+      left = [p for p in next_runs(only, repo) if not given_up(p)]
       print("campaign: nothing left to run" + (f" matching {only!r}" if only else "")
             + (f" that fits in the time left ({len(left)} longer run(s) wait for a fresh session)" if left else "")
             + ".", flush=True)
-      return 1 if failures else 0
+      return 1 if failed else 0
     p = todo[0]
     run_path = os.path.join(runs_dir(), p.name)
     os.makedirs(run_path, exist_ok=True)
@@ -369,11 +374,16 @@ def run(core: int, only: str = "", hours: float = 0.0, repo: str = ".", commit: 
             f"(~{minutes_left(p, state(p, repo), slowdown):.0f} min here)", flush=True)
       code = _run_logged(main_command(p), os.path.join(run_path, "campaign.log"), core)
       if code != 0:
-        # interrupted (128+signal) or failed: the run stays partial and is resumed by the next call
+        # The run stays partial and resumes from its last checkpoint. Asked to stop (SIGTERM / Ctrl-C: main
+        # saved a checkpoint and exits with 128 + the signal): the lane stops too. Killed (a negative status:
+        # the out-of-memory killer's SIGKILL) or failed: retried, up to ATTEMPTS times in this lane.
         print(f"campaign: {p.name} stopped with exit status {code}; see {run_path}/campaign.log", flush=True)
-        failures += 1
         if code >= 128:
           return code
+        failed[p.name] = failed.get(p.name, 0) + 1
+        if given_up(p):
+          print(f"campaign: {p.name} failed {ATTEMPTS} times; this lane leaves it (fix the cause, then rerun)",
+                flush=True)
         continue
       print(f"campaign: {p.name} trained; scoring, archiving, committing", flush=True)
       print(f"campaign: {finish(p, core, repo, commit)}", flush=True)
