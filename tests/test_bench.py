@@ -246,7 +246,6 @@ def test_the_paired_figure_is_the_median_of_the_per_pair_ratios(tmp_path):
   p = paired.PairedRow("dcgan_celeba_64", "G 64 / D 64", 64, 64, "float32", "jit auto", 12, [60.0, 50.0, 75.0],
                        [50.0, 50.0, 60.0])
   assert p.median_ratio == pytest.approx(1.20)
-  assert paired.PairedRow.from_json(p.to_json()) == p
   found = [t[1:3] for t in report.targets([row], {"float32": {"wall": 100.0}}, [], None, [], paired_rows=[p])
            if "alternating windows" in t[0]]
   assert found == [("1.20x (pairs 1.00-1.25x)", True)]

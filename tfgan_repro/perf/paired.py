@@ -46,13 +46,6 @@ class PairedRow(NamedTuple):
   def key(self) -> tuple:
     return (self.preset, self.widths, self.batch, self.precision)
 
-  def to_json(self) -> dict:
-    return self._asdict()
-
-  @classmethod
-  def from_json(cls, d: dict) -> "PairedRow":
-    return cls(**d)
-
 
 class _Alternate(keras.callbacks.Callback):
   """Last callback of the fit: after `warmup` steps, every `window` steps closes a fit window and runs one
