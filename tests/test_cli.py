@@ -97,7 +97,8 @@ def test_run_directory_records_config_and_refuses_a_different_one(tmp_path):
   saved = json.loads((workdir / "config.json").read_text())
   info = json.loads((workdir / "run_info.jsonl").read_text().splitlines()[0])
   # The source actually read is printed and recorded (issue 12.1).
-  assert info["data"] == {"kind": "idx", "path": FASHION_DIR, "images": 60000, "classes": 10}
+  # The record names no machine path: the default place is named by data set (the console line has the path).
+  assert info["data"] == {"kind": "idx", "path": "default:fashion_mnist", "images": 60000, "classes": 10}
   assert f"Data: fashion_mnist train split from IDX files in {FASHION_DIR} (60000 images, 10 classes)." \
       in first.stdout
   assert saved["model"] == "dcgan" and saved["preset"] == "dcgan_fashion_mnist_32/tiny"

@@ -11,6 +11,7 @@ import tensorflow as tf
 from PIL import Image
 
 from tfgan_repro.data import DataNotFoundError, find_source, make_dataset, pipeline, sources
+from tfgan_repro.data.locate import portable_path
 from tfgan_repro.training import run_dir
 from tests.helpers import tiny_config
 
@@ -49,8 +50,20 @@ def test_a_data_dir_of_own_images_is_what_is_read(fashion_dir, tmp_path):
 
 def test_without_data_dir_the_system_copy_is_read_and_described(fashion_dir):
   source = find_source("fashion_mnist", "train")
-  assert source.describe() == {"kind": "idx", "path": fashion_dir, "images": 60000, "classes": 10}
+  assert source.describe() == {"kind": "idx", "path": "default:fashion_mnist", "images": 60000, "classes": 10}
   assert str(source) == f"IDX files in {fashion_dir} (60000 images, 10 classes)"
+
+
+def test_recorded_paths_name_no_machine(tmp_path, monkeypatch):
+  home, work = tmp_path / "home", tmp_path / "work"
+  (work / "data").mkdir(parents=True)
+  (home / "d").mkdir(parents=True)
+  monkeypatch.setenv("HOME", str(home))
+  monkeypatch.chdir(work)
+  assert portable_path(str(work / "data")) == "data"
+  assert portable_path(str(home / "d" / "x.npz")) == "~/d/x.npz"
+  assert portable_path("~/d") == "~/d"
+  assert portable_path("/elsewhere/x.npz") == "/elsewhere/x.npz"  # a path outside both stays as given
 
 
 def test_npz_source_is_described(tmp_path):

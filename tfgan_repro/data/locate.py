@@ -26,11 +26,29 @@ class Source(NamedTuple):
   num_classes: int            # 0: unlabelled, or labels not read
 
   def describe(self) -> dict:
-    return {"kind": self.kind, "path": self.path, "images": self.num_images, "classes": self.num_classes}
+    """For run_info.jsonl, which may be committed: the path in a form that names no machine (see portable_path)."""
+    return {"kind": self.kind, "path": portable_path(self.path), "images": self.num_images,
+            "classes": self.num_classes}
 
   def __str__(self):
     count = "an unknown number of" if self.num_images is None else str(self.num_images)
     return f"{KINDS[self.kind]} {self.path} ({count} images, {self.num_classes} classes)"
+
+
+def portable_path(path: str) -> str:
+  """`path` as a record may name it: "default:<dataset>" for a well-known place searched when no --data_dir is
+  given (the list at the recorded git commit says where that is), relative to the working directory when
+  inside it, "~/..." when inside the home directory, else as given."""
+  full = os.path.abspath(os.path.expanduser(path))
+  for name, dirs in sources.IDX_DEFAULT_DIRS.items():
+    if full in (os.path.abspath(d) for d in dirs):
+      return f"default:{name}"
+  cwd, home = os.getcwd(), os.path.expanduser("~")
+  if full == cwd or full.startswith(cwd + os.sep):
+    return os.path.relpath(full, cwd)
+  if home not in ("", "/") and full.startswith(home + os.sep):
+    return "~/" + os.path.relpath(full, home)
+  return path
 
 
 def _labelled(kind: str, path: str, found) -> Source:
