@@ -135,3 +135,23 @@ def test_the_ledger_never_sets_runs_of_different_budgets_against_each_other(tmp_
   assert "141" not in verdict.evidence and "3.30" not in verdict.evidence and "55.00" in verdict.evidence
   verdict = verdicts.judge(claim, collect.group_runs([short[0], long_b]))
   assert verdict.status == "not comparable" and "300 steps" in verdict.evidence
+
+
+def test_every_claim_compares_configurations_the_campaign_plans():
+  planned = {campaign_report.configuration(p.name) for p in campaign.plan()}
+  for text, _, _, (_, a), (_, b) in campaign_report.CLAIMS:
+    assert {a, b} <= planned, text
+  loo = [c for c in campaign_report.CLAIMS if c[0].startswith("seed 003 leave-one-out")]
+  assert len(loo) == 5  # one per technique of seed 003
+
+
+def test_a_leave_one_out_claim_is_judged_against_all_five(tmp_path):
+  runs = [_record(tmp_path, f"c-dcgan_improved-fm32-s{s}", fid=28.0 + s, is_=4.8, hist=EVEN,
+                  curve=[(1000, 28.0)], seed=s) for s in range(3)]
+  runs += [_record(tmp_path, f"c-dcgan_improved-no_historical_averaging-fm32-s{s}", fid=2.0 + 0.1 * s, is_=5.0,
+                   hist=EVEN, curve=[(1000, 2.0)], seed=s) for s in range(3)]
+  rows = campaign_report.claim_rows([campaign_report.Judged(r) for r in runs])
+  row = [r for r in rows if "historical averaging helps" in r[0]][0]
+  assert row[3] == "contradicted" and row[2].startswith("without historical averaging: 2.10 ± 0.10 (n=3)")
+  row = [r for r in rows if "label smoothing helps" in r[0]][0]
+  assert row[3].startswith("not run yet (without one-sided label smoothing)")

@@ -38,6 +38,13 @@ CLAIMS = (
      ("rates only", "c-began-rates_only-fm32"), ("BEGAN", "c-began-fm32")),
     ("seed 003: DCGAN with the five techniques beats plain DCGAN (FCD)", "fid", "<",
      ("DCGAN + 5 techniques", "c-dcgan_improved-fm32"), ("DCGAN", "c-dcgan-fm32")),
+    *(("seed 003 leave-one-out: " + label + " helps the improved DCGAN (FCD with all five below FCD without it)",
+       "fid", "<", ("all five", "c-dcgan_improved-fm32"), ("without " + label, f"c-dcgan_improved-no_{flag}-fm32"))
+      for flag, label in (("feature_matching", "feature matching"),
+                          ("minibatch_discrimination", "minibatch discrimination"),
+                          ("historical_averaging", "historical averaging"),
+                          ("label_smoothing", "one-sided label smoothing"),
+                          ("virtual_batchnorm", "virtual batch normalization"))),
     ("seed 001: IGAN beats WGAN-GP at 96x96 (FCD)", "fid", "<",
      ("IGAN", "c-igan-fm96-c07"), ("WGAN-GP", "c-wgan_gp-fm96-c07")),
     ("seed 001: IGAN beats DCGAN at 96x96 (FCD)", "fid", "<",
