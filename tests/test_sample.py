@@ -166,3 +166,20 @@ def test_missing_run_is_one_line_exit_2(tmp_path):
     sampling.sample_run(str(tmp_path / "run"))
   with pytest.raises(ValueError, match="--singles"):
     sampling.sample_run(str(tmp_path / "run"), num=2, singles=3)
+
+
+def test_slim_export_of_the_improved_dcgan_drops_the_historical_averages(tmp_path, fashion_dir):
+  # Historical averaging keeps a running mean of every D and G weight, which only the training loss reads: a
+  # slim export holds the generator and VBN's reference latents (its outputs depend on them), not the averages.
+  workdir = str(tmp_path / "run")
+  loop.train(tiny_config("dcgan_improved_fashion_mnist_32"), workdir)
+  model, config, step = load_model(workdir)
+  assert config.historical_averaging and config.virtual_batchnorm
+  slim = sampling.export_run(model, workdir, str(tmp_path / "slim"), step)
+  stored = dict(tf.train.list_variables(os.path.join(slim, "ckpt", f"ckpt-{step}")))
+  assert any(k.startswith("vbn_reference_z/") for k in stored)
+  assert not any(k.split("/")[0] in ("g_average", "d_average", "average_count", "discriminator") for k in stored)
+  generator_values = sum(int(np.prod(v.shape)) for v in model.generator.weights)
+  assert sum(int(np.prod(s)) for s in stored.values()) < 1.1 * generator_values + 10_000
+  reloaded, _, _ = load_model(slim)
+  np.testing.assert_array_equal(reloaded.generate_images(6, seed=2), model.generate_images(6, seed=2))

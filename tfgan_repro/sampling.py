@@ -119,12 +119,6 @@ def export_generator(model, path: str, fmt: str, seed: int = 0, atol: float = 1e
   return path
 
 
-def _generator_state(model) -> dict:
-  """The checkpoint items sampling needs: everything but the other networks (discriminators) and optimizers."""
-  others = set(model.networks()) - {"generator"}
-  return {k: v for k, v in model.checkpoint_items().items() if k not in others and "optimizer" not in k}
-
-
 def export_run(model, workdir: str, out: str, step: int, seed: int = 0, atol: float = 1e-6) -> str:
   """Writes the slim run directory `out` (see the module docstring), restores it and checks it reproduces
   4 generator outputs within `atol`."""
@@ -141,7 +135,7 @@ def export_run(model, workdir: str, out: str, step: int, seed: int = 0, atol: fl
     f.write(portable(json.dumps({"event": "slim export", "source": os.path.abspath(workdir), "step": step,
                                  "command": "python -m tfgan_repro.sample " + " ".join(sys.argv[1:])}),
                      os.getcwd()) + "\n")
-  manager = tf.train.CheckpointManager(tf.train.Checkpoint(**_generator_state(model)), os.path.join(out, "ckpt"),
+  manager = tf.train.CheckpointManager(tf.train.Checkpoint(**model.sampling_items()), os.path.join(out, "ckpt"),
                                        max_to_keep=1, checkpoint_name="ckpt")
   manager.save(checkpoint_number=step)
   reloaded, reloaded_step = restore(out)

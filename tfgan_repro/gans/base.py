@@ -99,6 +99,13 @@ class GANModel(keras.Model):
       items["seed_generators"] = tf.train.Checkpoint(**seeds)
     return items
 
+  def sampling_items(self) -> Dict[str, object]:
+    """The checkpoint items sampling needs, which a slim export (`sample --export=run`) holds: everything but
+    the other networks (discriminators), the optimizers and state only training reads (subclasses drop
+    theirs, e.g. DCGAN's historical averages)."""
+    others = set(self.networks()) - {"generator"}
+    return {k: v for k, v in self.checkpoint_items().items() if k not in others and "optimizer" not in k}
+
   def seed_generator_states(self) -> Dict[str, tf.Variable]:
     """The state of every Keras seed generator in the networks (dropout layers' masks in training). Keras
     keeps these out of `model.weights`, so a checkpoint of the networks alone does not hold them."""

@@ -74,6 +74,14 @@ class DCGAN(GANModel):
       items["vbn_reference_z"] = self.generator.reference_z
     return items
 
+  def sampling_items(self):
+    # The historical averages are D's and G's running means, read only by the training loss; with them a slim
+    # export of the 32x32 improved DCGAN (G width 32) was 13.9 MB against its generator's 1.5 MB.
+    items = super().sampling_items()
+    for name in ("g_average", "d_average", "average_count"):
+      items.pop(name, None)
+    return items
+
   def train_step(self, data):
     real = data["images"]
     batch = tf.shape(real)[0]
