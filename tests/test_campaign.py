@@ -20,6 +20,17 @@ def test_every_planned_run_has_a_unique_name_a_seed_and_a_target(monkeypatch):
     assert campaign._target_steps(p.flags) > 0 and p.name.endswith(f"-s{p.seed}") and p.minutes > 0
 
 
+def test_the_historical_weight_arms_run_all_five_techniques_at_their_weight():
+  arms = [p for p in campaign.plan() if p.name.startswith("c-dcgan_improved-hw")]
+  assert sorted({p.name.rsplit("-s", 1)[0] for p in arms}) == ["c-dcgan_improved-hw0.01-fm32",
+                                                               "c-dcgan_improved-hw0.1-fm32"]
+  full = [p for p in campaign.plan() if p.name == "c-dcgan_improved-fm32-s0"][0]
+  for p in arms:
+    weight = p.name.split("-hw", 1)[1].split("-", 1)[0]
+    assert p.flags == f"{full.flags} --historical_weight={weight}"  # nothing else differs from the full set
+    assert sorted(x.seed for x in arms if x.name.startswith(p.name.rsplit("-s", 1)[0])) == [0, 1, 2]
+
+
 def test_state_tells_missing_partial_running_and_done(tmp_path, monkeypatch):
   monkeypatch.setenv("TFGAN_CAMPAIGN_DIR", str(tmp_path / "runs"))
   p = _one_run(steps=10)
