@@ -21,7 +21,7 @@ def test_every_planned_run_has_a_unique_name_a_seed_and_a_target(monkeypatch):
 
 
 def test_the_historical_weight_arms_run_all_five_techniques_at_their_weight():
-  arms = [p for p in campaign.plan() if p.name.startswith("c-dcgan_improved-hw")]
+  arms = [p for p in campaign.plan() if p.name.startswith("c-dcgan_improved-hw") and "-10k-" not in p.name]
   assert sorted({p.name.rsplit("-s", 1)[0] for p in arms}) == ["c-dcgan_improved-hw0.01-fm32",
                                                                "c-dcgan_improved-hw0.1-fm32"]
   full = [p for p in campaign.plan() if p.name == "c-dcgan_improved-fm32-s0"][0]
@@ -29,6 +29,15 @@ def test_the_historical_weight_arms_run_all_five_techniques_at_their_weight():
     weight = p.name.split("-hw", 1)[1].split("-", 1)[0]
     assert p.flags == f"{full.flags} --historical_weight={weight}"  # nothing else differs from the full set
     assert sorted(x.seed for x in arms if x.name.startswith(p.name.rsplit("-s", 1)[0])) == [0, 1, 2]
+
+
+def test_the_plateau_arms_double_the_steps_and_change_nothing_else():
+  by_name = {p.name: p for p in campaign.plan()}
+  for arm, base in (("c-dcgan-fm32-10k-s0", "c-dcgan-fm32-s0"),
+                    ("c-dcgan_improved-hw0.01-fm32-10k-s0", "c-dcgan_improved-hw0.01-fm32-s0")):
+    assert campaign._target_steps(by_name[arm].flags) == 2 * campaign._target_steps(by_name[base].flags)
+    assert by_name[arm].flags == by_name[base].flags.replace("--steps=5000", "--steps=10000")
+    assert by_name[arm].seed == by_name[base].seed
 
 
 def test_state_tells_missing_partial_running_and_done(tmp_path, monkeypatch):

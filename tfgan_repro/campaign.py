@@ -99,6 +99,14 @@ def plan() -> List[Planned]:
   for w in ("0.1", "0.01"):
     runs += _seeds(f"c-dcgan_improved-hw{w}-fm32", f"--model=dcgan_improved {_DCGAN32} --historical_weight={w}",
                    52, f"c003 sensitivity: historical weight {w}")
+  # Plateau arms (issue 16 item 2: trained *to a plateau*): at 5k steps no plain DCGAN-32 run is both at its
+  # plateau and over every bar, nor is the full set at weight 0.01; one seed each at twice the steps, for the
+  # family table only (results/PROTOCOL.md "Plateau arms"; the claims stay at the 5k budget of both sides).
+  _10K = _DCGAN32.replace("--steps=5000", "--steps=10000")
+  runs += _seeds("c-dcgan-fm32-10k", f"--model=dcgan {_10K}", 62, "family bar at the plateau (10k steps)",
+                 seeds=(0,))
+  runs += _seeds("c-dcgan_improved-hw0.01-fm32-10k", f"--model=dcgan_improved {_10K} --historical_weight=0.01", 95,
+                 "family bar at the plateau (10k steps, historical weight 0.01)", seeds=(0,))
   # Seed 000: BEGAN-skip with separate rates vs BEGAN, and the 2x2 ablation; gamma 0.3 / 0.5 / 0.7.
   # 45 minutes: 40-42 measured on the machine above (seeds 1 of BEGAN and BEGAN-skip, rates only seed 0).
   runs += _seeds("c-began-fm32", f"--model=began {_BEGAN32}", 45, "c000 baseline; family bar",
