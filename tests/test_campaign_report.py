@@ -2,6 +2,8 @@
 read from its FCD curve, and a claim gets a verdict only from 3 seeds a side."""
 import json
 
+import numpy as np
+
 import pytest
 
 from tfgan_repro import campaign
@@ -46,6 +48,22 @@ def test_bars_name_each_miss_and_a_learned_run_meets_all(tmp_path):
   assert fails[0] == "IS 4.40 < 4.5" and fails[1] == "FCD 31.00 > 30"
   assert "classes below 3%: 1 (2.0%)" in fails[2]
   assert bad.plateau_text().startswith("no: 60.00 at 500 -> 40.00 at 1000 (+33.3%)")
+
+
+def test_the_plateau_is_read_off_a_line_through_the_last_quarter_not_its_two_end_points(tmp_path):
+  # c-dcgan-fm32-10k-s0's curve from 2.5k steps: flat, swinging between 3 and 8. Its end points say it fell
+  # 34% over the last quarter; the line through the six evaluations of that quarter says 6.9%.
+  tail = [(7500, 8.22), (8000, 2.97), (8500, 3.92), (9000, 7.52), (9500, 5.45), (10000, 5.45)]
+  flat = campaign_report.Judged(_record(tmp_path, "c-flat-s0", fid=5.0, is_=4.6, hist=EVEN,
+                                        curve=[(2500, 4.1), (5000, 3.5)] + tail, step=10000))
+  slope, intercept = np.polyfit([s for s, _ in tail], [v for _, v in tail], 1)
+  start, end = slope * 7500 + intercept, slope * 10000 + intercept
+  assert flat.trend[0] == 6 and abs(flat.trend[1] - (start - end) / start) < 1e-12
+  assert flat.plateau_text() == ("yes: line through the last 6 evaluations +6.9%; "
+                                 "end points 8.22 at 7500 -> 5.45 at 10000 (+33.7%)")
+  falling = campaign_report.Judged(_record(tmp_path, "c-fall-s0", fid=5.0, is_=4.6, hist=EVEN,
+                                           curve=[(750, 9.0), (875, 8.0), (1000, 7.0)]))
+  assert falling.plateau_text().startswith("no: line through the last 3 evaluations +22.2%")
 
 
 def test_only_the_trained_classes_count_and_each_branch_must_draw_its_own_class(tmp_path):

@@ -10,8 +10,11 @@ Fashion-MNIST classifier; results/PROTOCOL.md):
   The IS bar is set for runs over all ten classes; a run on a class subset is held to the same fraction of
   its own real images' IS, 4.5 x IS_real(subset) / IS_real(all) (results/real_is.json, written by
   `python -m tfgan_repro.results.real_is`): two classes cannot score the IS of ten;
-- plateau: the FCD curve of the training callback (2,000 samples) at the last point at or before 75% of the
-  steps against its final point; under 10% improvement is a plateau.
+- plateau: under 10% improvement of the training callback's FCD curve (2,000 samples) over the last 25% of the
+  steps, read off the least-squares line through its evaluations from the last one at or before 75% of the
+  steps to the end (when there are at least PLATEAU_MIN_POINTS; else off those two end points, which are
+  shown beside the line either way). Neighbouring evaluations differ by 10-30% near the end of a run, so
+  two points alone can call a flat curve rising or falling.
 """
 import os
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -24,6 +27,7 @@ RECORD_PREFIX = "c-"
 PAGE = "CAMPAIGN.md"
 BARS = {"is": 4.5, "fid": 30.0, "min_class": 0.03, "branch_purity": 0.80}
 PLATEAU_IMPROVEMENT = 0.10
+PLATEAU_MIN_POINTS = 3
 SEEDS_FOR_VERDICT = 3
 FINAL_METRICS = ("fid", "is", "precision", "recall", "density", "coverage", "class_kl")
 
@@ -119,6 +123,23 @@ def plateau(run: collect.Run) -> Optional[Tuple[int, float, int, float, float]]:
   return s0, v0, s1, v1, (v0 - v1) / v0 if v0 else 0.0
 
 
+def plateau_trend(run: collect.Run) -> Optional[Tuple[int, float]]:
+  """(points, relative improvement of the least-squares line over the last quarter) of the callback's FCD
+  curve: the line through the evaluations from the last one at or before 75% of the steps to the end, and
+  (line at the window's start - line at its end) / line at its start. None under PLATEAU_MIN_POINTS points."""
+  curve = collect.run_curve(run, "fid", "classifier")
+  ends = plateau(run)
+  if ends is None:
+    return None
+  window = [(s, v) for s, v in curve if s >= ends[0]]
+  if len(window) < PLATEAU_MIN_POINTS:
+    return None
+  steps, values = np.array(window, dtype=np.float64).T
+  slope, intercept = np.polyfit(steps, values, 1)
+  start, end = slope * steps[0] + intercept, slope * steps[-1] + intercept
+  return len(window), float((start - end) / start) if start > 0 else 0.0
+
+
 def is_bar(config: dict, table=None) -> Tuple[Optional[float], str]:
   """(IS bar of a run with this config, how it was set): BARS['is'], scaled by real_is for a class subset."""
   from tfgan_repro.data.datasets import channels_for
@@ -140,6 +161,7 @@ class Judged:
     self.shares = class_shares(self.finals, run.config)
     self.purity = branch_purity(self.finals, run.config)
     self.plateau = plateau(run)
+    self.trend = plateau_trend(run)
 
   def failures(self) -> List[str]:
     """The bars this run misses ([] when it meets all of them); a missing number is a miss."""
@@ -167,8 +189,12 @@ class Judged:
     if self.plateau is None:
       return "no curve"
     s0, v0, s1, v1, rel = self.plateau
-    word = "yes" if rel < PLATEAU_IMPROVEMENT else "no"
-    return f"{word}: {v0:.2f} at {s0} -> {v1:.2f} at {s1} ({100 * rel:+.1f}%)"
+    ends = f"{v0:.2f} at {s0} -> {v1:.2f} at {s1} ({100 * rel:+.1f}%)"
+    if self.trend is None:
+      return f"{'yes' if rel < PLATEAU_IMPROVEMENT else 'no'}: {ends}"
+    n, line = self.trend
+    return (f"{'yes' if line < PLATEAU_IMPROVEMENT else 'no'}: line through the last {n} evaluations "
+            f"{100 * line:+.1f}%; end points {ends}")
 
 
 def campaign_runs(runs: List[collect.Run]) -> List[collect.Run]:
@@ -238,7 +264,9 @@ def render(runs: List[collect.Run], planned=None, out_dir: str = "") -> str:
            "the run's last step.", "",
            f"Bars of a learned model: IS >= {BARS['is']}, FCD <= {BARS['fid']:g}, every trained class >= 3% of "
            "the samples, each IGAN_v2 / IGAN_VN branch >= 80% its own class. Plateau: the training callback's "
-           "FCD (2,000 samples) improves by under 10% over the last 25% of the steps.", "",
+           "FCD (2,000 samples) improves by under 10% over the last 25% of the steps, read off the least-squares "
+           "line through the evaluations of that stretch (from the last one at or before 75% of the steps; the "
+           "two end points alone when there are fewer than three), with the end points beside it.", "",
            f"The IS bar of {BARS['is']} is for runs over all ten classes. A run on a class subset cannot score "
            "the IS of ten classes (IS counts the classes a sample set spreads over; real T-shirts + sneakers "
            "score about 2.4), so it is held to the same fraction of its own real images' IS: "
