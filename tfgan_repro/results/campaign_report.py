@@ -123,12 +123,13 @@ def plateau(run: collect.Run) -> Optional[Tuple[int, float, int, float, float]]:
   return s0, v0, s1, v1, (v0 - v1) / v0 if v0 else 0.0
 
 
-def plateau_trend(run: collect.Run) -> Optional[Tuple[int, float]]:
+def plateau_trend(run: collect.Run, ends=None) -> Optional[Tuple[int, float]]:
   """(points, relative improvement of the least-squares line over the last quarter) of the callback's FCD
   curve: the line through the evaluations from the last one at or before 75% of the steps to the end, and
-  (line at the window's start - line at its end) / line at its start. None under PLATEAU_MIN_POINTS points."""
+  (line at the window's start - line at its end) / line at its start. None under PLATEAU_MIN_POINTS points.
+  `ends`: plateau(run), when the caller has it already."""
   curve = collect.run_curve(run, "fid", "classifier")
-  ends = plateau(run)
+  ends = plateau(run) if ends is None else ends
   if ends is None:
     return None
   window = [(s, v) for s, v in curve if s >= ends[0]]
@@ -161,7 +162,7 @@ class Judged:
     self.shares = class_shares(self.finals, run.config)
     self.purity = branch_purity(self.finals, run.config)
     self.plateau = plateau(run)
-    self.trend = plateau_trend(run)
+    self.trend = plateau_trend(run, self.plateau)
 
   def failures(self) -> List[str]:
     """The bars this run misses ([] when it meets all of them); a missing number is a miss."""
