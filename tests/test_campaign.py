@@ -172,3 +172,50 @@ def test_a_lane_retries_a_failed_or_killed_run_then_leaves_it_and_stops_when_ask
   calls.clear()
   statuses["c-a-s0"] = 128 + 15  # SIGTERM: main saved a checkpoint; the lane stops at once
   assert campaign.run(core=0, repo=str(tmp_path), slowdown=1.0) == 143 and len(calls) == 1
+
+
+def test_a_run_that_extends_another_starts_from_a_copy_of_its_directory_without_its_final_scores(
+    tmp_path, monkeypatch):
+  monkeypatch.setenv("TFGAN_CAMPAIGN_DIR", str(tmp_path / "runs"))
+  short, long = _one_run("c-tiny-s0", steps=4), _one_run("c-tiny-8-s0", steps=8)._replace(extends="c-tiny-s0")
+  monkeypatch.setattr(campaign, "plan", lambda: [short, long])
+  out = io.StringIO()
+  assert campaign.state(long, str(tmp_path)) == {"status": "missing", "step": None, "target": 8}
+  assert campaign.start_from_source(long, out) is None  # nothing to continue: a fresh start, and why
+  assert "trains from step 0 instead" in out.getvalue() and not (tmp_path / "runs" / long.name).exists()
+  source = tmp_path / "runs" / short.name
+  (source / "ckpt").mkdir(parents=True)
+  for name in ("ckpt-2.index", "ckpt-4.index", "ckpt-4.data-00000-of-00001"):
+    (source / "ckpt" / name).write_text(name)
+  (source / "samples").mkdir()
+  (source / "samples" / "samples_0000004.png").write_text("png")
+  (source / "config.json").write_text("{}")
+  (source / "run_info.jsonl").write_text('{"from_step": 0}\n')
+  callback = {"metric": "fid", "value": 9.0, "checkpoint_step": 4, "n_fake": 2000, "source": "training callback"}
+  final = {"metric": "fid", "value": 8.0, "checkpoint_step": 4, "n_fake": 10000, "source": "evaluate"}
+  (source / "scores.jsonl").write_text(json.dumps(callback) + "\n" + json.dumps(final) + "\n")
+  (source / ".lane").write_text(str(os.getpid()))  # still training: not a start to copy
+  assert campaign.source_step(long) is None
+  (source / ".lane").unlink()
+  # the estimate counts only the steps left after the copied ones
+  st = campaign.state(long, str(tmp_path))
+  assert st == {"status": "missing", "step": 4, "target": 8} and campaign.minutes_left(long, st) == 0.5
+  assert campaign.start_from_source(long, out) == 4
+  run = tmp_path / "runs" / long.name
+  assert sorted(os.listdir(run / "ckpt")) == ["ckpt-2.index", "ckpt-4.data-00000-of-00001", "ckpt-4.index"]
+  assert (run / "samples" / "samples_0000004.png").is_file() and (run / "config.json").is_file()
+  assert [json.loads(line) for line in (run / "scores.jsonl").read_text().splitlines()] == [callback]
+  assert "continues c-tiny-s0 from its step-4 checkpoint" in (run / "campaign.log").read_text()
+  assert campaign.state(long, str(tmp_path)) == {"status": "partial", "step": 4, "target": 8}
+  assert campaign.start_from_source(long, out) is None  # started: never copied over again
+  assert (source / "ckpt" / "ckpt-4.index").is_file()  # the source is left as it was
+
+
+def test_the_plateau_arms_continue_the_5k_runs_of_their_seed():
+  by_name = {p.name: p for p in campaign.plan()}
+  for arm in ("c-dcgan-fm32-10k", "c-dcgan_improved-hw0.01-fm32-10k"):
+    for s in (0, 1, 2):
+      p = by_name[f"{arm}-s{s}"]
+      base = by_name[p.extends]
+      assert base.name == f"{arm[:-4]}-s{s}" and base.seed == s
+      assert p.flags == base.flags.replace("--steps=5000", "--steps=10000")

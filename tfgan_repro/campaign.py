@@ -19,6 +19,8 @@ are ended):
   finished run is lost and the committed results/ always agrees with the committed records. Lanes take turns
   (a lock in the campaign directory) to rebuild and commit.
 - Two lanes never take the same run: a lane holds `RUN/.lane` (its pid) while it trains.
+- A run that only adds steps to another planned run (`Planned.extends`: same flags, more --steps) starts from a
+  copy of that run's directory when this machine has it, and trains only the steps left (`start_from_source`).
 - A run that fails or is killed (the out-of-memory killer) is resumed from its checkpoint, up to ATTEMPTS
   times in one lane, then left for a person to look at; a run stopped by SIGTERM or Ctrl-C stops the lane.
 - The estimates (`Planned.minutes`) were measured on one machine, and the CPU model changes between sessions
@@ -58,11 +60,15 @@ class Planned(NamedTuple):
   minutes: float    # estimated wall time on one core of this machine type (results/PROTOCOL.md)
   claim: str        # what the run answers
   ship: str = ""    # checkpoints/shipped/<ship>: the run's generator is exported there when it is done
+  extends: str = ""  # a planned run with the same flags but fewer --steps: its training is this run's start
 
 
-def _seeds(name, flags, minutes, claim, seeds=(0, 1, 2), ship: Dict[int, str] = None) -> List[Planned]:
-  """One planned run per seed; `ship` maps a seed to the shipped directory its generator is exported to."""
-  return [Planned(f"{name}-s{s}", flags, s, minutes, claim, (ship or {}).get(s, "")) for s in seeds]
+def _seeds(name, flags, minutes, claim, seeds=(0, 1, 2), ship: Dict[int, str] = None,
+           extends: str = "") -> List[Planned]:
+  """One planned run per seed; `ship` maps a seed to the shipped directory its generator is exported to;
+  `extends` names the configuration (a name without its seed) whose run of the same seed each one continues."""
+  return [Planned(f"{name}-s{s}", flags, s, minutes, claim, (ship or {}).get(s, ""),
+                  f"{extends}-s{s}" if extends else "") for s in seeds]
 
 
 
@@ -100,13 +106,15 @@ def plan() -> List[Planned]:
     runs += _seeds(f"c-dcgan_improved-hw{w}-fm32", f"--model=dcgan_improved {_DCGAN32} --historical_weight={w}",
                    52, f"c003 sensitivity: historical weight {w}")
   # Plateau arms (issue 16 item 2: trained *to a plateau*): at 5k steps no plain DCGAN-32 run is both at its
-  # plateau and over every bar, nor is the full set at weight 0.01; one seed each at twice the steps, for the
-  # family table only (results/PROTOCOL.md "Plateau arms"; the claims stay at the 5k budget of both sides).
+  # plateau and over every bar, nor is the full set at weight 0.01; the same runs at twice the steps, first one
+  # seed each for the family table, then three a side for seed 003's claim at the plateau (results/PROTOCOL.md
+  # "Plateau arms"). Each continues its 5k run's directory when this machine has it (`extends`).
   _10K = _DCGAN32.replace("--steps=5000", "--steps=10000")
-  runs += _seeds("c-dcgan-fm32-10k", f"--model=dcgan {_10K}", 62, "family bar at the plateau (10k steps)",
-                 seeds=(0,))
+  runs += _seeds("c-dcgan-fm32-10k", f"--model=dcgan {_10K}", 62, "c003 at the plateau (10k steps); family bar",
+                 extends="c-dcgan-fm32")
   runs += _seeds("c-dcgan_improved-hw0.01-fm32-10k", f"--model=dcgan_improved {_10K} --historical_weight=0.01", 95,
-                 "family bar at the plateau (10k steps, historical weight 0.01)", seeds=(0,))
+                 "c003 at the plateau (10k steps, historical weight 0.01); family bar",
+                 extends="c-dcgan_improved-hw0.01-fm32")
   # Seed 000: BEGAN-skip with separate rates vs BEGAN, and the 2x2 ablation; gamma 0.3 / 0.5 / 0.7.
   # 45 minutes: 40-42 measured on the machine above (seeds 1 of BEGAN and BEGAN-skip, rates only seed 0).
   runs += _seeds("c-began-fm32", f"--model=began {_BEGAN32}", 45, "c000 baseline; family bar",
@@ -164,8 +172,61 @@ def _newest_checkpoint(run: str) -> Optional[int]:
   return collect.checkpoint_step(run) if os.path.isdir(run) else None
 
 
+def source_step(p: Planned) -> Optional[int]:
+  """The step `p` would start from by continuing `p.extends` (its newest checkpoint on this machine, when that
+  run is not training and is not past `p`'s target), or None."""
+  if not p.extends:
+    return None
+  source = os.path.join(runs_dir(), p.extends)
+  step = _newest_checkpoint(source)
+  if step is None or _lane_alive(source) or step > _target_steps(p.flags):
+    return None
+  return step
+
+
+# What a continued run takes from the run it extends: everything a fresh run would have written by that step.
+_EXTENDED = ("config.json", "run_info.jsonl", "ckpt", "tb", "samples")
+
+
+def start_from_source(p: Planned, out=sys.stdout) -> Optional[int]:
+  """Starts the not yet started run `p` from the run it `extends`, a copy of that run's directory: config, run
+  history (whose lines name the other run's directory and commit), checkpoints, TensorBoard events, sample
+  grids and its training-time scores (not its final 10,000-sample scores, which are of its own last step).
+  Training then resumes from the copied checkpoint. Resumption is exact, and no step depends on --steps
+  (tests/test_resume.py: 3 steps then 6 equal 6 at once), so this is the run a fresh start would train, less
+  the steps already done. Returns the step it starts from, or None: nothing copied (fresh start), the reason
+  printed when `p` extends a run this machine does not have."""
+  run = os.path.join(runs_dir(), p.name)
+  if not p.extends or _newest_checkpoint(run) is not None:
+    return None
+  step = source_step(p)
+  source = os.path.join(runs_dir(), p.extends)
+  if step is None:
+    print(f"campaign: {p.name} would continue {p.extends}, but {source} has no finished checkpoint here; it "
+          f"trains from step 0 instead (the same run, in more time).", file=out, flush=True)
+    return None
+  os.makedirs(run, exist_ok=True)
+  for item in _EXTENDED:
+    src, dst = os.path.join(source, item), os.path.join(run, item)
+    if os.path.isdir(src):
+      shutil.copytree(src, dst, dirs_exist_ok=True)
+    elif os.path.isfile(src):
+      shutil.copy2(src, dst)
+  from tfgan_repro.results import collect  # light: no TensorFlow
+  scores = os.path.join(source, "scores.jsonl")
+  if os.path.isfile(scores):
+    with open(scores) as f, open(os.path.join(run, "scores.jsonl"), "w") as g:
+      g.writelines(line for line in f if json.loads(line).get("source") == collect.CALLBACK_SOURCE)
+  with open(os.path.join(run, "campaign.log"), "a") as f:
+    f.write(f"\ncontinues {p.extends} from its step-{step} checkpoint (copied: {', '.join(_EXTENDED)} and "
+            f"its training-time scores)\n")
+  print(f"campaign: {p.name} continues {p.extends} from its step {step}.", file=out, flush=True)
+  return step
+
+
 def state(p: Planned, repo: str = ".") -> Dict[str, object]:
-  """{'status': done | partial | missing | running, 'step': newest step or None, 'target': steps}."""
+  """{'status': done | partial | missing | running, 'step': newest step or None, 'target': steps}. A missing
+  run that will continue the run it extends shows that run's step."""
   target = _target_steps(p.flags)
   record = os.path.join(repo, RECORDS, p.name, "archive.json")
   if os.path.isfile(record):
@@ -177,7 +238,7 @@ def state(p: Planned, repo: str = ".") -> Dict[str, object]:
   if _lane_alive(run):
     return {"status": "running", "step": step, "target": target}
   if step is None:
-    return {"status": "missing", "step": None, "target": target}
+    return {"status": "missing", "step": source_step(p), "target": target}
   return {"status": "partial", "step": step, "target": target}
 
 
@@ -234,6 +295,8 @@ def status(only: str = "", repo: str = ".", out=sys.stdout, slowdown: float = 1.
     st = state(p, repo)
     counts[st["status"]] = counts.get(st["status"], 0) + 1
     shown = f"{st['status']} {st['step'] or 0}/{st['target']}" if st["status"] != "done" else "done"
+    if st["status"] == "missing" and st["step"]:
+      shown = f"extends {st['step']}/{st['target']}"  # it will continue the run it extends from there
     print(f"{p.name:44s} {shown:18s} ~{minutes_left(p, st, slowdown):4.0f} min  {p.claim}", file=out)
     if st["status"] != "done":
       todo.append(p)
@@ -387,6 +450,7 @@ def run(core: int, only: str = "", hours: float = 0.0, repo: str = ".", commit: 
     with open(os.path.join(run_path, ".lane"), "w") as f:
       f.write(str(os.getpid()))
     try:
+      start_from_source(p)
       print(f"campaign: {time.strftime('%H:%M:%S')} core {core}: {p.name} "
             f"(~{minutes_left(p, state(p, repo), slowdown):.0f} min here)", flush=True)
       code = _run_logged(main_command(p), os.path.join(run_path, "campaign.log"), core)
