@@ -219,3 +219,12 @@ def test_the_plateau_arms_continue_the_5k_runs_of_their_seed():
       base = by_name[p.extends]
       assert base.name == f"{arm[:-4]}-s{s}" and base.seed == s
       assert p.flags == base.flags.replace("--steps=5000", "--steps=10000")
+
+
+def test_igan_vns_plateau_arm_doubles_the_steps_of_the_run_it_continues():
+  by_name = {p.name: p for p in campaign.plan()}
+  arm = by_name["c-igan_vn-fm96-c017-8k-s1"]
+  base = by_name[arm.extends]
+  assert base.name == "c-igan_vn-fm96-c017-s1" and base.seed == arm.seed == 1
+  assert campaign._target_steps(arm.flags) == 2 * campaign._target_steps(base.flags) == 8000
+  assert arm.flags == base.flags.replace("--steps=4000", "--steps=8000")
