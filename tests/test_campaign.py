@@ -21,7 +21,8 @@ def test_every_planned_run_has_a_unique_name_a_seed_and_a_target(monkeypatch):
 
 
 def test_the_historical_weight_arms_run_all_five_techniques_at_their_weight():
-  arms = [p for p in campaign.plan() if p.name.startswith("c-dcgan_improved-hw") and "-10k-" not in p.name]
+  arms = [p for p in campaign.plan() if p.name.startswith("c-dcgan_improved-hw") and "-10k-" not in p.name
+          and "-no_" not in p.name]  # the leave-one-outs at 0.01 have their own test
   assert sorted({p.name.rsplit("-s", 1)[0] for p in arms}) == ["c-dcgan_improved-hw0.01-fm32",
                                                                "c-dcgan_improved-hw0.1-fm32"]
   full = [p for p in campaign.plan() if p.name == "c-dcgan_improved-fm32-s0"][0]
@@ -228,3 +229,15 @@ def test_igan_vns_plateau_arm_doubles_the_steps_of_the_run_it_continues():
   assert base.name == "c-igan_vn-fm96-c017-s1" and base.seed == arm.seed == 1
   assert campaign._target_steps(arm.flags) == 2 * campaign._target_steps(base.flags) == 8000
   assert arm.flags == base.flags.replace("--steps=4000", "--steps=8000")
+
+
+def test_the_leave_one_outs_at_weight_001_turn_one_technique_off_the_full_set_at_001():
+  by_name = {p.name: p for p in campaign.plan()}
+  for t in campaign._TECHNIQUES:
+    assert f"c-dcgan_improved-no_{t}-fm32-s0" in by_name  # every technique has one at the preset's weight 1.0
+    if t == "historical_averaging":
+      assert not any(n.startswith("c-dcgan_improved-hw0.01-no_historical") for n in by_name)
+      continue
+    for s in (0, 1, 2):
+      full = by_name[f"c-dcgan_improved-hw0.01-fm32-s{s}"]
+      assert by_name[f"c-dcgan_improved-hw0.01-no_{t}-fm32-s{s}"].flags == f"{full.flags} {campaign._off(t)}"

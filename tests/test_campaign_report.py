@@ -159,8 +159,12 @@ def test_every_claim_compares_configurations_the_campaign_plans():
   planned = {campaign_report.configuration(p.name) for p in campaign.plan()}
   for text, _, _, (_, a), (_, b) in campaign_report.CLAIMS:
     assert {a, b} <= planned, text
-  loo = [c for c in campaign_report.CLAIMS if c[0].startswith("seed 003 leave-one-out")]
-  assert len(loo) == 5  # one per technique of seed 003
+  loo = [c for c in campaign_report.CLAIMS if c[0].startswith("seed 003 leave-one-out: ")]
+  assert len(loo) == 5  # one per technique of seed 003, at the preset's historical weight 1.0
+  loo = [c for c in campaign_report.CLAIMS if c[0].startswith("seed 003 leave-one-out at historical weight 0.01")]
+  assert len(loo) == 5 and {c[3][1] for c in loo} == {"c-dcgan_improved-hw0.01-fm32"}  # ... and at 0.01
+  without = {c[4][1] for c in loo}
+  assert "c-dcgan_improved-no_historical_averaging-fm32" in without  # the weight does nothing with it off
 
 
 def test_a_leave_one_out_claim_is_judged_against_all_five(tmp_path):
