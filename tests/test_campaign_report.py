@@ -177,3 +177,27 @@ def test_a_leave_one_out_claim_is_judged_against_all_five(tmp_path):
   assert row[3] == "contradicted" and row[2].startswith("without historical averaging: 2.10 ± 0.10 (n=3)")
   row = [r for r in rows if "label smoothing helps" in r[0]][0]
   assert row[3].startswith("not run yet (without one-sided label smoothing)")
+
+
+def test_the_curve_check_reads_the_claim_off_the_last_quarter_and_leaves_the_verdict_alone(tmp_path):
+  # Final values say "supported" (3.x against 6.x); the last quarters of the curves (steps 750 and 1000 of
+  # 1000: the plateau's stretch starts at the last evaluation at or before 750) say the opposite.
+  up = [(500, 1.0), (750, 9.0), (1000, 9.0)]  # improved: mean over the stretch 9.0
+  down = [(500, 9.0), (750, 2.0), (1000, 2.0)]  # plain: 2.0
+  runs = [_record(tmp_path, f"c-dcgan_improved-fm32-s{s}", fid=3.0 + 0.1 * s, is_=4.8, hist=EVEN, curve=up,
+                  seed=s) for s in range(3)]
+  runs += [_record(tmp_path, f"c-dcgan-fm32-s{s}", fid=6.0 + 0.1 * s, is_=4.8, hist=EVEN, curve=down, seed=s)
+           for s in range(3)]
+  judged = [campaign_report.Judged(r) for r in runs]
+  assert campaign_report.last_quarter(judged[0], "fid") == pytest.approx(9.0)
+  row = [r for r in campaign_report.claim_rows(judged) if r[0].startswith("seed 003: ")][0]
+  assert row[3] == "supported"
+  assert row[4] == "9.00 vs 2.00: the opposite direction"
+  swapped = [campaign_report.Judged(_record(tmp_path / "b", r.path.rstrip("/").rsplit("/", 1)[1], fid=3.0 + 0.1 * i,
+                                            is_=4.8, hist=EVEN, curve=down if "improved" in r.path else up, seed=i % 3))
+             for i, r in enumerate(runs)]
+  row = [r for r in campaign_report.claim_rows(swapped) if r[0].startswith("seed 003: ")][0]
+  assert row[4] == "2.00 vs 9.00: the claim's direction"
+  # a claim whose side has not run yet has no curve check either
+  rows = campaign_report.claim_rows(judged)
+  assert all(r[4] == "—" for r in rows if r[3].startswith("not run yet"))
