@@ -184,20 +184,21 @@ def test_the_curve_check_reads_the_claim_off_the_last_quarter_and_leaves_the_ver
   # 1000: the plateau's stretch starts at the last evaluation at or before 750) say the opposite.
   up = [(500, 1.0), (750, 9.0), (1000, 9.0)]  # improved: mean over the stretch 9.0
   down = [(500, 9.0), (750, 2.0), (1000, 2.0)]  # plain: 2.0
-  runs = [_record(tmp_path, f"c-dcgan_improved-fm32-s{s}", fid=3.0 + 0.1 * s, is_=4.8, hist=EVEN, curve=up,
-                  seed=s) for s in range(3)]
-  runs += [_record(tmp_path, f"c-dcgan-fm32-s{s}", fid=6.0 + 0.1 * s, is_=4.8, hist=EVEN, curve=down, seed=s)
-           for s in range(3)]
-  judged = [campaign_report.Judged(r) for r in runs]
-  assert campaign_report.last_quarter(judged[0], "fid") == pytest.approx(9.0)
-  row = [r for r in campaign_report.claim_rows(judged) if r[0].startswith("seed 003: ")][0]
+  def judged(root, improved_curve, plain_curve):
+    runs = [_record(root, f"c-dcgan_improved-fm32-s{s}", fid=3.0 + 0.1 * s, is_=4.8, hist=EVEN,
+                    curve=improved_curve, seed=s) for s in range(3)]
+    runs += [_record(root, f"c-dcgan-fm32-s{s}", fid=6.0 + 0.1 * s, is_=4.8, hist=EVEN, curve=plain_curve, seed=s)
+             for s in range(3)]
+    return [campaign_report.Judged(r) for r in runs]
+
+  seed003 = lambda js: [r for r in campaign_report.claim_rows(js) if r[0].startswith("seed 003: ")][0]
+  judged_ = judged(tmp_path / "a", up, down)
+  assert campaign_report.last_quarter(judged_[0], "fid") == pytest.approx(9.0)
+  row = seed003(judged_)
   assert row[3] == "supported"
   assert row[4] == "9.00 vs 2.00: the opposite direction"
-  swapped = [campaign_report.Judged(_record(tmp_path / "b", r.path.rstrip("/").rsplit("/", 1)[1], fid=3.0 + 0.1 * i,
-                                            is_=4.8, hist=EVEN, curve=down if "improved" in r.path else up, seed=i % 3))
-             for i, r in enumerate(runs)]
-  row = [r for r in campaign_report.claim_rows(swapped) if r[0].startswith("seed 003: ")][0]
+  row = seed003(judged(tmp_path / "b", down, up))
   assert row[4] == "2.00 vs 9.00: the claim's direction"
   # a claim whose side has not run yet has no curve check either
-  rows = campaign_report.claim_rows(judged)
+  rows = campaign_report.claim_rows(judged_)
   assert all(r[4] == "—" for r in rows if r[3].startswith("not run yet"))

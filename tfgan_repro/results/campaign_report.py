@@ -33,6 +33,12 @@ FINAL_METRICS = ("fid", "is", "precision", "recall", "density", "coverage", "cla
 
 # The claims of issue 16 item 5, as (claim, [(label, configuration prefix)], metric, relation of the first
 # configuration to the second: "<" means the first scores lower, i.e. better for FCD).
+# Seed 003's five techniques: (flag, name in a claim).
+_TECHNIQUE_LABELS = (("feature_matching", "feature matching"),
+                     ("minibatch_discrimination", "minibatch discrimination"),
+                     ("historical_averaging", "historical averaging"),
+                     ("label_smoothing", "one-sided label smoothing"),
+                     ("virtual_batchnorm", "virtual batch normalization"))
 CLAIMS = (
     ("seed 000: BEGAN-skip with separate rates beats BEGAN (FCD)", "fid", "<",
      ("BEGAN-skip", "c-began_skip-fm32"), ("BEGAN", "c-began-fm32")),
@@ -44,20 +50,12 @@ CLAIMS = (
      ("DCGAN + 5 techniques", "c-dcgan_improved-fm32"), ("DCGAN", "c-dcgan-fm32")),
     *(("seed 003 leave-one-out: " + label + " helps the improved DCGAN (FCD with all five below FCD without it)",
        "fid", "<", ("all five", "c-dcgan_improved-fm32"), ("without " + label, f"c-dcgan_improved-no_{flag}-fm32"))
-      for flag, label in (("feature_matching", "feature matching"),
-                          ("minibatch_discrimination", "minibatch discrimination"),
-                          ("historical_averaging", "historical averaging"),
-                          ("label_smoothing", "one-sided label smoothing"),
-                          ("virtual_batchnorm", "virtual batch normalization"))),
+      for flag, label in _TECHNIQUE_LABELS),
     *(("seed 003 leave-one-out at historical weight 0.01: " + label + " helps the improved DCGAN (FCD with all "
        "five below FCD without it)", "fid", "<", ("all five, weight 0.01", "c-dcgan_improved-hw0.01-fm32"),
        ("without " + label, "c-dcgan_improved-no_historical_averaging-fm32" if flag == "historical_averaging"
         else f"c-dcgan_improved-hw0.01-no_{flag}-fm32"))
-      for flag, label in (("feature_matching", "feature matching"),
-                          ("minibatch_discrimination", "minibatch discrimination"),
-                          ("historical_averaging", "historical averaging"),
-                          ("label_smoothing", "one-sided label smoothing"),
-                          ("virtual_batchnorm", "virtual batch normalization"))),
+      for flag, label in _TECHNIQUE_LABELS),
     *(("seed 003 at historical weight " + w + " (SPEC gives none; the preset's is 1.0): the five techniques beat "
        "plain DCGAN (FCD)", "fid", "<", ("DCGAN + 5, weight " + w, f"c-dcgan_improved-hw{w}-fm32"),
        ("DCGAN", "c-dcgan-fm32")) for w in ("0.1", "0.01")),
@@ -135,6 +133,12 @@ def plateau(run: collect.Run) -> Optional[Tuple[int, float, int, float, float]]:
   return s0, v0, s1, v1, (v0 - v1) / v0 if v0 else 0.0
 
 
+def _stretch(curve, ends) -> List[Tuple[int, float]]:
+  """The points of `curve` in the plateau's stretch: from the last evaluation at or before 75% of the steps
+  (`ends`, from plateau()) to the end; [] without it."""
+  return [(s, v) for s, v in curve if s >= ends[0]] if ends else []
+
+
 def plateau_trend(run: collect.Run, ends=None) -> Optional[Tuple[int, float]]:
   """(points, relative improvement of the least-squares line over the last quarter) of the callback's FCD
   curve: the line through the evaluations from the last one at or before 75% of the steps to the end, and
@@ -144,7 +148,7 @@ def plateau_trend(run: collect.Run, ends=None) -> Optional[Tuple[int, float]]:
   ends = plateau(run) if ends is None else ends
   if ends is None:
     return None
-  window = [(s, v) for s, v in curve if s >= ends[0]]
+  window = _stretch(curve, ends)
   if len(window) < PLATEAU_MIN_POINTS:
     return None
   steps, values = np.array(window, dtype=np.float64).T
@@ -228,10 +232,8 @@ def _fmt_ms(m, s, n) -> str:
 def last_quarter(j: Judged, metric: str) -> Optional[float]:
   """Mean of the training callback's evaluations (2,000 samples) of `metric` over the plateau's stretch: from
   the last evaluation at or before 75% of the steps to the end. None without such a stretch."""
-  curve = collect.run_curve(j.run, metric, "classifier")
-  start = j.plateau[0] if j.plateau else None
-  window = [v for s, v in curve if start is not None and s >= start]
-  return float(np.mean(window)) if window else None
+  window = _stretch(collect.run_curve(j.run, metric, "classifier"), j.plateau)
+  return float(np.mean([v for _, v in window])) if window else None
 
 
 def _curve_check(a: List[Judged], b: List[Judged], metric: str, relation: str) -> str:
