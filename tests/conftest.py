@@ -2,11 +2,13 @@
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# TF 2.21's oneDNN kernels crash (SIGSEGV / SIGABRT in conv2d_backprop_filter) on eager-mode gradients through
-# Conv2D on an AMD EPYC with AVX512_BF16 (2026-12-02: tests/test_igan_batchnorm.py, test_igan_fused_bn.py);
-# the same gradients inside tf.function, as every training step runs them, do not. So the tests' own process
-# runs TF's non-oneDNN kernels on every CPU model these machines have (TF_ENABLE_ONEDNN_OPTS=1 tests oneDNN
-# there too). TF reads the variable once, at its first use, so it is read below and the user's setting is
+# TF 2.21's oneDNN kernels crashed (SIGSEGV / SIGABRT in conv2d_backprop_filter) in tests/test_igan_batchnorm.py
+# and test_igan_fused_bn.py on an AMD EPYC with AVX512_BF16 (2026-12-02). The cause, found 2026-12-06: the
+# filter gradient of a strided 1x1 convolution with few input channels (IGAN's D below width 16, which those
+# tests build at width 4), in eager mode and tf.function alike; the networks now avoid that kernel
+# (networks/igan.py, SubsampledPointwiseConv2D; tests/test_igan_narrow_d.py checks it under oneDNN). The
+# tests' own process still runs TF's non-oneDNN kernels on every CPU model these machines have
+# (TF_ENABLE_ONEDNN_OPTS=1 tests oneDNN there too). TF reads the variable once, at its first use, so it is read below and the user's setting is
 # then put back: the training commands the tests start as subprocesses choose their kernels as a user's
 # command does (tfgan_repro._kernels: oneDNN on an AVX2 CPU), so they test the path users run.
 _USER_ONEDNN = os.environ.get("TF_ENABLE_ONEDNN_OPTS")
