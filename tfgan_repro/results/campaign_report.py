@@ -31,14 +31,14 @@ PLATEAU_MIN_POINTS = 3
 SEEDS_FOR_VERDICT = 3
 FINAL_METRICS = ("fid", "is", "precision", "recall", "density", "coverage", "class_kl")
 
-# The claims of issue 16 item 5, as (claim, [(label, configuration prefix)], metric, relation of the first
-# configuration to the second: "<" means the first scores lower, i.e. better for FCD).
 # Seed 003's five techniques: (flag, name in a claim).
 _TECHNIQUE_LABELS = (("feature_matching", "feature matching"),
                      ("minibatch_discrimination", "minibatch discrimination"),
                      ("historical_averaging", "historical averaging"),
                      ("label_smoothing", "one-sided label smoothing"),
                      ("virtual_batchnorm", "virtual batch normalization"))
+# The claims of issue 16 item 5, as (claim, [(label, configuration prefix)], metric, relation of the first
+# configuration to the second: "<" means the first scores lower, i.e. better for FCD).
 CLAIMS = (
     ("seed 000: BEGAN-skip with separate rates beats BEGAN (FCD)", "fid", "<",
      ("BEGAN-skip", "c-began_skip-fm32"), ("BEGAN", "c-began-fm32")),
