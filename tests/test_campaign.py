@@ -224,9 +224,9 @@ def test_the_plateau_arms_continue_the_5k_runs_of_their_seed():
 
 def test_igan_vns_plateau_arm_doubles_the_steps_of_the_run_it_continues():
   by_name = {p.name: p for p in campaign.plan()}
-  arm = by_name["c-igan_vn-fm96-c017-8k-s1"]
+  arm = by_name["c-igan_vn-fm96-c017-8k-s2"]
   base = by_name[arm.extends]
-  assert base.name == "c-igan_vn-fm96-c017-s1" and base.seed == arm.seed == 1
+  assert base.name == "c-igan_vn-fm96-c017-s2" and base.seed == arm.seed == 2
   assert campaign._target_steps(arm.flags) == 2 * campaign._target_steps(base.flags) == 8000
   assert arm.flags == base.flags.replace("--steps=4000", "--steps=8000")
 
