@@ -72,7 +72,8 @@ print("trained", flush=True)
 def test_narrow_discriminators_train_under_onednn():
   """D at widths 4 / 8 / 12 (its first skip: 4-12 channels at 48x48 into 8-24 filters) takes gradient steps
   in a process with oneDNN's kernels on, where the strided 1x1 filter gradient crashed (TF 2.21, AMD EPYC
-  with AVX512_BF16). This test's own process runs without oneDNN (conftest.py), so the check is a child."""
+  with AVX512_BF16). The check is a child process: it forces oneDNN whatever kernels the suite runs (conftest.py
+  follows the user's choice), and a crash there fails this test instead of killing the suite."""
   env = dict(os.environ, TF_ENABLE_ONEDNN_OPTS="1", TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
   done = subprocess.run([sys.executable, "-c", _TRAIN_NARROW_D], capture_output=True, text=True, timeout=600,
                         env=env)

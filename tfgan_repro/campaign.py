@@ -149,7 +149,7 @@ def plan() -> List[Planned]:
                  "c001 v2 vs IGAN; family bar")
   runs += _seeds("c-igan_vn-fm96-c017", f"--model=igan_vn {_AT96} --classes=0,1,7 --batch_size=8 --steps=4000", 140,
                  "family bar (three classes)")
-  # IGAN_VN's plateau arm: both 4k-step runs meet every bar with their curves still falling (17-29% over the
+  # IGAN_VN's plateau arm: its 4k-step runs meet every bar with their curves still falling (17-35% over the
   # last quarter); seed 2 continued to twice the steps (results/PROTOCOL.md "Plateau arms"), family table only.
   # Seed 2, because its 4k run is the one a machine that keeps ~/.cache can still have when the arm starts.
   runs += _seeds("c-igan_vn-fm96-c017-8k", f"--model=igan_vn {_AT96} --classes=0,1,7 --batch_size=8 --steps=8000",
