@@ -155,6 +155,30 @@ def test_the_ledger_never_sets_runs_of_different_budgets_against_each_other(tmp_
   assert verdict.status == "not comparable" and "300 steps" in verdict.evidence
 
 
+def test_the_ledger_gives_no_verdict_where_a_run_misses_the_learned_model_bars(tmp_path):
+  # results/README.md's claims (verdicts.judge) and CAMPAIGN.md's apply one rule: a model that has not learned
+  # is no evidence for or against a paper's claim.
+  from tfgan_repro.results import ledger, verdicts
+  claim = [c for c in ledger.CLAIMS if c.id == "c003-improved-fmnist"][0]
+
+  def run(name, preset, fid, is_, seed):
+    r = _record(tmp_path, name, fid=fid, is_=is_, hist=EVEN, curve=[(5000, fid)], step=5000, seed=seed)
+    r.config.update(preset=preset, model=preset.split("_fashion")[0], steps=5000, batch_size=64,
+                    dataset="fashion_mnist")
+    return r
+
+  improved = [run(f"imp{s}", claim.a, 3.0 + 0.1 * s, 4.8, s) for s in range(3)]
+  learned = collect.group_runs(improved + [run(f"dc{s}", claim.b, 6.0 + 0.1 * s, 4.7, s) for s in range(3)])
+  assert verdicts.judge(claim, learned, missed_bars=campaign_report.missed_bars).status.startswith("supported")
+  blobs = collect.group_runs(improved + [run(f"blob{s}", claim.b, 150.0 + s, 1.1, s) for s in range(3)])
+  assert verdicts.judge(claim, blobs).status.startswith("supported")  # the rule alone
+  assert verdicts.judge(claim, blobs, missed_bars=campaign_report.missed_bars).status.startswith(
+      "no verdict: blob0, blob1, blob2 miss the learned-model bars (the rule alone would say: supported")
+  elsewhere = [r for g in blobs for r in g.runs if r.name == "blob0"][0]
+  elsewhere.config["dataset"] = "celeba"  # the bars are on the Fashion-MNIST classifier's scale only
+  assert campaign_report.missed_bars(elsewhere) == []
+
+
 def test_every_claim_compares_configurations_the_campaign_plans():
   planned = {campaign_report.configuration(p.name) for p in campaign.plan()}
   for text, _, _, (_, a), (_, b) in campaign_report.CLAIMS:

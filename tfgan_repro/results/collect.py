@@ -41,6 +41,11 @@ class Run:
   samples: List[str]                         # samples/*.png, sorted
 
   @property
+  def name(self) -> str:
+    """The run directory's own name (a campaign record's run name)."""
+    return os.path.basename(self.path.rstrip("/"))
+
+  @property
   def seed(self) -> int:
     return int(self.config.get("seed", 0))
 

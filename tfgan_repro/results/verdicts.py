@@ -162,9 +162,24 @@ def _same_budget(claim: ledger.Claim, groups):
                                    -len(p[0].runs) - len(p[1].runs), p[0].slug, p[1].slug))
 
 
-def judge(claim: ledger.Claim, groups, figure_names=()) -> Verdict:
+def no_verdict(unlearned, status: str) -> str:
+  """The verdict when runs on either side miss the learned-model bars: a model that has not learned is no
+  evidence for or against a paper's claim. One wording for every page that judges claims."""
+  return f"no verdict: {', '.join(unlearned)} miss the learned-model bars (the rule alone would say: {status})"
+
+
+def _gated(status: str, groups, missed_bars) -> str:
+  """`status`, or no_verdict when `missed_bars` (run -> the bars it misses) names a run of `groups`."""
+  if missed_bars is None or not status.startswith(("supported", "contradicted", "inconclusive")):
+    return status
+  unlearned = [r.name for g in groups for r in g.runs if missed_bars(r)]
+  return no_verdict(unlearned, status) if unlearned else status
+
+
+def judge(claim: ledger.Claim, groups, figure_names=(), missed_bars=None) -> Verdict:
   """Answers `claim` from our runs (the same protocol and the same training budget on both sides, or no
-  answer)."""
+  answer). With `missed_bars` (run -> list of the learned-model bars it misses), a comparison involving a run
+  that misses them is no verdict, as on the campaign page."""
   ga, gb = group_for(claim.a, groups, claim.a_where), group_for(claim.b, groups, claim.b_where)
   if ga is not None and gb is not None and _trained(ga) != _trained(gb):
     ga, gb = _same_budget(claim, groups) or (ga, gb)
@@ -206,6 +221,7 @@ def judge(claim: ledger.Claim, groups, figure_names=()) -> Verdict:
       status = ("inconclusive (1 seed)" if n < 2 else "supported" if len(better) >= 0.8 * len(common) else
                 "contradicted" if len(worse) >= 0.8 * len(common) else "inconclusive (within the seeds' spread "
                 "or the curves cross)") + _budget(ga, gb)
+      status = _gated(status, (ga, gb), missed_bars)
       last = common[-1]
       std = lambda v: f" ± {collect.fmt(v)}" if v is not None else ""
       return Verdict(status, f"{_side(claim.a, claim.a_where)} {claim.relation} {_side(claim.b, claim.b_where)} "
@@ -221,7 +237,7 @@ def judge(claim: ledger.Claim, groups, figure_names=()) -> Verdict:
     return Verdict("not scored", f"no {claim.metric.upper()} computed under one protocol for both "
                    "(python -m tfgan_repro.evaluate on each run)")
   a, b = sa[common.protocol], sb[common.protocol]
-  status = _compare(claim, a.mean, a.std, a.n, b.mean, b.std, b.n) + _budget(ga, gb)
+  status = _gated(_compare(claim, a.mean, a.std, a.n, b.mean, b.std, b.n) + _budget(ga, gb), (ga, gb), missed_bars)
   return Verdict(status, f"{_side(claim.a, claim.a_where)}: {collect.format_score(a)} vs "
                  f"{_side(claim.b, claim.b_where)}: {collect.format_score(b)}; "
                  f"{common.protocol.describe()}, step {'/'.join(map(str, sorted(set(a.steps + b.steps))))}"
