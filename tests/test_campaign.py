@@ -3,6 +3,7 @@ first, and leaves a finished run's record archived (and committed) before it sta
 import io
 import json
 import os
+import shlex
 import subprocess
 
 from tfgan_repro import campaign
@@ -229,6 +230,28 @@ def test_igan_vns_plateau_arm_doubles_the_steps_of_the_run_it_continues():
   assert base.name == "c-igan_vn-fm96-c017-s2" and base.seed == arm.seed == 2
   assert campaign._target_steps(arm.flags) == 2 * campaign._target_steps(base.flags) == 8000
   assert arm.flags == base.flags.replace("--steps=4000", "--steps=8000")
+
+
+def test_igan_vns_last_arm_continues_the_8k_arm_to_12k():
+  by_name = {p.name: p for p in campaign.plan()}
+  arm = by_name["c-igan_vn-fm96-c017-12k-s2"]
+  base = by_name[arm.extends]
+  assert base.name == "c-igan_vn-fm96-c017-8k-s2" and base.seed == arm.seed == 2
+  assert campaign._target_steps(arm.flags) == 12000
+  assert arm.flags == base.flags.replace("--steps=8000", "--steps=12000")
+
+
+def test_seed_001s_plateau_arms_double_the_steps_of_every_run_on_three_seeds():
+  by_name = {p.name: p for p in campaign.plan()}
+  for base_name, arm_name in (("c-igan-fm96-c07", "c-igan-fm96-c07-10k"), ("c-igan_v2-fm96-c07", "c-igan_v2-fm96-c07-10k"),
+                              ("c-wgan_gp-fm96-c07", "c-wgan_gp-fm96-c07-8k"), ("c-dcgan-fm96-c07", "c-dcgan-fm96-c07-10k")):
+    for s in (0, 1, 2):
+      arm, base = by_name[f"{arm_name}-s{s}"], by_name[f"{base_name}-s{s}"]
+      assert arm.extends == base.name and arm.seed == base.seed == s
+      assert campaign._target_steps(arm.flags) == 2 * campaign._target_steps(base.flags)
+      # Only the step count differs: the same model, data, widths, batch and evaluation.
+      assert [t for t in shlex.split(arm.flags) if not t.startswith("--steps=")] == \
+          [t for t in shlex.split(base.flags) if not t.startswith("--steps=")]
 
 
 def test_the_leave_one_outs_at_weight_001_turn_one_technique_off_the_full_set_at_001():

@@ -69,6 +69,14 @@ CLAIMS = (
      ("IGAN", "c-igan-fm96-c07"), ("DCGAN", "c-dcgan-fm96-c07")),
     ("seed 001 §3.5.2: IGAN_v2 is not ideal on the simple Fashion-MNIST (FCD above IGAN's)", "fid", ">",
      ("IGAN_v2", "c-igan_v2-fm96-c07"), ("IGAN", "c-igan-fm96-c07")),
+    # The same three at the plateau arms: every run at twice its steps (results/PROTOCOL.md "Plateau arms").
+    ("seed 001 at the plateau arms (IGAN 10k steps, WGAN-GP 8k): IGAN beats WGAN-GP at 96x96 (FCD)", "fid", "<",
+     ("IGAN, 10k steps", "c-igan-fm96-c07-10k"), ("WGAN-GP, 8k steps", "c-wgan_gp-fm96-c07-8k")),
+    ("seed 001 at the plateau arms (both 10k steps): IGAN beats DCGAN at 96x96 (FCD)", "fid", "<",
+     ("IGAN, 10k steps", "c-igan-fm96-c07-10k"), ("DCGAN, 10k steps", "c-dcgan-fm96-c07-10k")),
+    ("seed 001 §3.5.2 at the plateau arms (both 10k steps): IGAN_v2 is not ideal on the simple Fashion-MNIST "
+     "(FCD above IGAN's)", "fid", ">", ("IGAN_v2, 10k steps", "c-igan_v2-fm96-c07-10k"),
+     ("IGAN, 10k steps", "c-igan-fm96-c07-10k")),
     ("seed 000 Fig. 4: gamma 0.3 is less diverse than gamma 0.7 (classifier IS lower)", "is", "<",
      ("gamma 0.3", "c-began_skip-gamma0.3-fm32"), ("gamma 0.7", "c-began_skip-gamma0.7-fm32")),
 )
