@@ -162,7 +162,7 @@ def plan() -> List[Planned]:
                  extends="c-igan_vn-fm96-c017-8k")
   runs += _seeds("c-wgan_gp-fm96-c07", f"--model=wgan_gp {_AT96} --classes=0,7 --steps=4000", 62, "c001 baseline; family bar")
   runs += _seeds("c-dcgan-fm96-c07", f"--model=dcgan --resolution=96 {_AT96} --classes=0,7", 20, "c001 baseline")
-  # Seed 001's claims at the plateau (issue 16 item 5; added 2026-12-07): at 5k (WGAN-GP 4k) only 5 of its 12
+  # Seed 001's claims at the plateau (issue 16 item 5; added 2026-12-07): at 5k (WGAN-GP 4k) only 4 of its 12
   # runs are at their plateau by the rule, so every run of the four models again at twice its steps, three
   # seeds a side, as seed 003's arms (results/PROTOCOL.md "Plateau arms"). The 5k rows stay as they are.
   for name, flags, steps, minutes in (
