@@ -31,6 +31,14 @@ def test_an_avx2_fma_linux_cpu_gets_onednn():
   assert "TF_ENABLE_ONEDNN_OPTS=0" in reason  # says how to undo it
 
 
+def test_where_tensorflow_turns_it_on_itself_the_reason_says_so():
+  """On an AVX512_BF16 CPU the setting changes nothing, and the record must not call the CPU AVX2-only."""
+  value, reason = _kernels.choose({}, AVX2 + ["avx512f", "avx512_vnni", "avx512_bf16"], "Linux", "x86_64")
+  assert value == "1"
+  assert "AVX2/FMA CPU" not in reason and "by itself on this CPU as well (AVX512_VNNI/AVX512_BF16)" in reason
+  assert "AVX2/FMA CPU" in _kernels.choose({}, AVX2 + ["avx512f"], "Linux", "x86_64")[1]  # AVX-512 alone: no
+
+
 def test_a_value_the_user_set_is_kept_either_way():
   for user in ("0", "1"):
     value, reason = _kernels.choose({"TF_ENABLE_ONEDNN_OPTS": user}, AVX2, "Linux", "x86_64")
@@ -79,4 +87,8 @@ def test_run_info_records_the_kernels(tmp_path):
                  "--sample_every=100", f"--workdir={tmp_path / 'run'}", env=env)
   assert out.returncode == 0, out.stderr
   info = json.loads((tmp_path / "run" / "run_info.jsonl").read_text().splitlines()[-1])
-  assert info["cpu_kernels"] == {"onednn": False, "reason": "TF_ENABLE_ONEDNN_OPTS=0 as set in the environment"}
+  kernels = info["cpu_kernels"]
+  assert kernels["onednn"] is False and kernels["reason"] == "TF_ENABLE_ONEDNN_OPTS=0 as set in the environment"
+  # which CPU trained: another CPU's oneDNN kernels give another trajectory from the same seed
+  assert kernels["cpu"] == machine.cpu_model()
+  assert kernels["flags"] == [f for f in _kernels.KERNEL_FLAGS if f in machine.cpu_flags()]

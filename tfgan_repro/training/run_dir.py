@@ -151,7 +151,7 @@ def record_start(run: Path, from_step: int, data: Optional[dict] = None, precisi
     info["data"] = data
   if precision is not None:  # the dtype policy, whether loss scaling is on, and why (runtime.choose_precision)
     info["precision"] = precision
-  if cpu_kernels is not None:  # whether oneDNN's kernels ran, and why (tfgan_repro._kernels.state)
+  if cpu_kernels is not None:  # whether oneDNN's kernels ran, why, and on which CPU (tfgan_repro._kernels.state)
     info["cpu_kernels"] = cpu_kernels
   with open(Path(run) / "run_info.jsonl", "a") as f:
     f.write(json.dumps(info) + "\n")
