@@ -12,9 +12,22 @@ STRATEGIES = ("default", "mirrored", "multiworker")
 
 
 def configure_determinism(seed: int, deterministic: bool) -> None:
+  """Seeds Python, NumPy and Keras; with `deterministic`, also op determinism and no arithmetic rewrites.
+
+  Op determinism alone does not make IGAN_v2 repeat. Grappler's arithmetic optimizer turns a sum of three
+  or more tensors (IGAN's join `main + shortcut + branch`) into one AddN, ordering its inputs by node name.
+  TensorFlow's CPU AddN kernel then sums the input whose buffer it can reuse first. Which buffer it can reuse
+  depends on whether the other consumers of a shared input (IGAN_v2's shortcut, read by both joins) have run
+  yet. So the summation order, and the last bits, change from run to run and from trace to trace. Found
+  2026-12-07 (results/PROTOCOL.md, "Plateau arms"): IGAN_v2 at the campaign's widths and at --tiny gave a
+  different step 1 in every fresh trace with the optimizer on, and identical ones with it off.
+  Measured the same day: with op determinism and the arithmetic optimizer off, IGAN_VN repeated in five of five
+  processes too; the arithmetic optimizer off without op determinism did not make VN repeat.
+  """
   keras.utils.set_random_seed(seed)  # Python, NumPy and Keras initialisers
   if deterministic:
     tf.config.experimental.enable_op_determinism()
+    tf.config.optimizer.set_experimental_options({"arithmetic_optimization": False})
 
 
 # --mixed_precision values; true/false keep their old meaning (a bool field before).
