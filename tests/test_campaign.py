@@ -241,10 +241,12 @@ def test_igan_vns_last_arm_continues_the_8k_arm_to_12k():
   assert arm.flags == base.flags.replace("--steps=8000", "--steps=12000")
 
 
-def test_seed_001s_plateau_arms_double_the_steps_of_every_run_on_three_seeds():
+def test_seed_001s_plateau_arms_double_the_steps_of_each_run_on_three_seeds_but_igan_v2s():
   by_name = {p.name: p for p in campaign.plan()}
-  for base_name, arm_name in (("c-igan-fm96-c07", "c-igan-fm96-c07-10k"), ("c-igan_v2-fm96-c07", "c-igan_v2-fm96-c07-10k"),
-                              ("c-wgan_gp-fm96-c07", "c-wgan_gp-fm96-c07-8k"), ("c-dcgan-fm96-c07", "c-dcgan-fm96-c07-10k")):
+  # IGAN_v2's arm is not planned: 10k steps from step 0 do not fit a session (campaign.plan's comment).
+  assert not any(n.startswith("c-igan_v2-fm96-c07-10k") for n in by_name)
+  for base_name, arm_name in (("c-igan-fm96-c07", "c-igan-fm96-c07-10k"), ("c-wgan_gp-fm96-c07", "c-wgan_gp-fm96-c07-8k"),
+                              ("c-dcgan-fm96-c07", "c-dcgan-fm96-c07-10k")):
     for s in (0, 1, 2):
       arm, base = by_name[f"{arm_name}-s{s}"], by_name[f"{base_name}-s{s}"]
       assert arm.extends == base.name and arm.seed == base.seed == s

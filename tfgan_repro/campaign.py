@@ -165,9 +165,12 @@ def plan() -> List[Planned]:
   # Seed 001's claims at the plateau (issue 16 item 5; added 2026-12-07): at 5k (WGAN-GP 4k) only 4 of its 12
   # runs are at their plateau by the rule, so every run of the four models again at twice its steps, three
   # seeds a side, as seed 003's arms (results/PROTOCOL.md "Plateau arms"). The 5k rows stay as they are.
+  # IGAN_v2's arm was dropped on 2026-12-07 before any of its runs finished: 10k steps from step 0 take 250 min
+  # on the reference core and 350 on an AVX2-only one (0.48 steps/s measured), more than a session, two cores
+  # can at most halve that, and no session's machine has kept the previous one's run directories. Its claim
+  # row compares IGAN's 10k arm with IGAN_v2's 5k runs instead (results/campaign_report.py CLAIMS).
   for name, flags, steps, minutes in (
       ("c-igan-fm96-c07", f"--model=igan {_AT96} --classes=0,7 --batch_size=8", 5000, 120),
-      ("c-igan_v2-fm96-c07", f"--model=igan_v2 {_AT96} --classes=0,7 --batch_size=8", 5000, 250),
       ("c-wgan_gp-fm96-c07", f"--model=wgan_gp {_AT96} --classes=0,7 --steps=4000", 4000, 124),
       ("c-dcgan-fm96-c07", f"--model=dcgan --resolution=96 {_AT96} --classes=0,7", 5000, 40)):
     runs += _seeds(f"{name}-{2 * steps // 1000}k", flags.replace(f"--steps={steps}", f"--steps={2 * steps}"), minutes,

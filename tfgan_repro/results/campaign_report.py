@@ -74,8 +74,11 @@ CLAIMS = (
      ("IGAN, 10k steps", "c-igan-fm96-c07-10k"), ("WGAN-GP, 8k steps", "c-wgan_gp-fm96-c07-8k")),
     ("seed 001 at the plateau arms (both 10k steps): IGAN beats DCGAN at 96x96 (FCD)", "fid", "<",
      ("IGAN, 10k steps", "c-igan-fm96-c07-10k"), ("DCGAN, 10k steps", "c-dcgan-fm96-c07-10k")),
-    ("seed 001 §3.5.2 at the plateau arms (both 10k steps): IGAN_v2 is not ideal on the simple Fashion-MNIST "
-     "(FCD above IGAN's)", "fid", ">", ("IGAN_v2, 10k steps", "c-igan_v2-fm96-c07-10k"),
+    # IGAN_v2 has no 10k arm (it does not fit a session: tfgan_repro/campaign.py), so its 5k runs, two of three
+    # at their plateau, face IGAN's 10k arm: the budget favours the claim's side, so only "contradicted" or
+    # "inconclusive" can be read from this row as evidence at the plateau.
+    ("seed 001 §3.5.2 with IGAN at twice IGAN_v2's steps (IGAN 10k, IGAN_v2 5k): IGAN_v2 is not ideal on the "
+     "simple Fashion-MNIST (FCD above IGAN's)", "fid", ">", ("IGAN_v2, 5k steps", "c-igan_v2-fm96-c07"),
      ("IGAN, 10k steps", "c-igan-fm96-c07-10k")),
     ("seed 000 Fig. 4: gamma 0.3 is less diverse than gamma 0.7 (classifier IS lower)", "is", "<",
      ("gamma 0.3", "c-began_skip-gamma0.3-fm32"), ("gamma 0.7", "c-began_skip-gamma0.7-fm32")),
