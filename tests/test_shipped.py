@@ -48,8 +48,20 @@ def test_shipped_generator_is_small_and_self_describing(name):
   assert starts[0]["command"].startswith("python -m tfgan_repro.main") and starts[-1]["event"] == "slim export"
 
 
+@pytest.fixture(scope="session")
+def shared_stats_dir(tmp_path_factory):
+  """One real-statistics cache for every shipped generator's test of this pytest session, shared by its
+  xdist workers (their base temps sit in one session directory): generators of one resolution and class
+  set read the same 10,000 real images, so only the first of them computes the statistics. Cache writes
+  are atomic (stats.save_stats). Without xdist the base temp is the session directory itself."""
+  base = tmp_path_factory.getbasetemp()
+  path = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shipped_real_stats"
+  path.mkdir(exist_ok=True)
+  return path
+
+
 @pytest.mark.parametrize("name", SHIPPED)
-def test_sample_and_evaluate_on_the_shipped_generator(name, tmp_path, fashion_dir):
+def test_sample_and_evaluate_on_the_shipped_generator(name, tmp_path, fashion_dir, shared_stats_dir):
   SHIPPED = SHIPPED_ROOT / name
   out = tmp_path / "sampled"
   _run("tfgan_repro.sample", f"--workdir={SHIPPED}", f"--out={out}", "--num=16", "--singles=2")
@@ -70,7 +82,7 @@ def test_sample_and_evaluate_on_the_shipped_generator(name, tmp_path, fashion_di
   # and the command says where.
   shipped_scores = (SHIPPED / "scores.jsonl").read_bytes()
   proc = _run("tfgan_repro.evaluate", f"--workdir={SHIPPED}", "--network=classifier", "--metrics=fid,is",
-              f"--num_fake={n_fake}", "--num_real=10000", "--split=train", f"--stats_dir={tmp_path / 'stats'}",
+              f"--num_fake={n_fake}", "--num_real=10000", "--split=train", f"--stats_dir={shared_stats_dir}",
               "--seed=7", "--json", env=dict(ENV, TFGAN_REPRO_SCORES_DIR=str(tmp_path / "scores")))
   records = [json.loads(l) for l in proc.stdout.splitlines() if l.startswith("{")]
   fid = next(r for r in records if r["metric"] == "fid" and r.get("branch") is None)
