@@ -183,3 +183,20 @@ def test_slim_export_of_the_improved_dcgan_drops_the_historical_averages(tmp_pat
   assert sum(int(np.prod(s)) for s in stored.values()) < 1.1 * generator_values + 10_000
   reloaded, _, _ = load_model(slim)
   np.testing.assert_array_equal(reloaded.generate_images(6, seed=2), model.generate_images(6, seed=2))
+
+
+@pytest.mark.parametrize("name", ["igan_fashion_mnist_96", "igan_v2_fashion_mnist_96"])
+def test_savedmodel_export_of_a_generator_whose_output_is_batch_norm_then_tanh(name, tmp_path):
+  # IGAN's generators end in BN + tanh (seed 001 §1.2). Served from a SavedModel, grappler's remapper used to fuse
+  # an inference FusedBatchNormV3 with that Tanh, which oneDNN's CPU kernels do not implement ("Fusion is not
+  # implemented: [FusedBatchNorm,Tanh]"), so the export failed its reload check where oneDNN runs (AVX2 and
+  # newer x86 CPUs, tfgan_repro's default there).
+  model = gans.build(tiny_config(name), 1)
+  path = sampling.export_generator(model, str(tmp_path / "saved"), "savedmodel")  # checks 4 outputs itself
+  z = model.fixed_latents(3, seed=2)
+  loaded = tf.saved_model.load(path)  # kept: its functions need the object's variables
+  served = tf.nest.flatten(loaded.serve(z))
+  want = tf.nest.flatten(model.generator(z, training=False))
+  assert len(served) == len(want) == (1 if name == "igan_fashion_mnist_96" else model.num_classes)
+  for a, b in zip(served, want):
+    np.testing.assert_allclose(a, b, atol=1e-5)

@@ -1,6 +1,7 @@
 """Batch normalisation through TensorFlow's fused kernel: the same layer as `keras.layers.BatchNormalization`
-(same arguments, variables, outputs and moving-statistics updates), computed by one `FusedBatchNormV3` op
-forward and one gradient op backward instead of Keras 3's chain of mean / variance / normalise ops.
+(same arguments, variables, outputs and moving-statistics updates), computed in training by one
+`FusedBatchNormV3` op forward and one gradient op backward instead of Keras 3's chain of mean / variance /
+normalise ops. With the moving statistics (inference) it computes what Keras computes.
 
 Why: Keras 3 has no fused path; in a DCGAN-64 step (width 64, batch 64, one CPU core) its element-wise BN ops
 cost about a tenth of the step, which the fused kernel mostly removes (results/PERFORMANCE.md).
@@ -58,8 +59,10 @@ class FusedBatchNormalization(layers.BatchNormalization):
       self.moving_variance.assign(self.moving_variance * self.momentum
                                   + tf.stop_gradient(variance) * (1.0 - self.momentum))
     else:
-      y, _, _, _, _, _ = tf.raw_ops.FusedBatchNormV3(
-          x=x, scale=gamma, offset=beta, mean=tf.cast(self.moving_mean, tf.float32),
-          variance=tf.cast(self.moving_variance, tf.float32), epsilon=self.epsilon, data_format="NHWC",
-          is_training=False)
+      # With the moving statistics BN is x * scale + offset, two element-wise ops, computed as Keras does. Not
+      # an inference FusedBatchNormV3: grappler's remapper fuses that op with a following Tanh (IGAN's output
+      # layer), which oneDNN's CPU kernels do not implement ("Fusion is not implemented: [FusedBatchNorm,Tanh]"),
+      # so a served IGAN generator failed (tests/test_sample.py).
+      y = tf.nn.batch_normalization(x, tf.cast(self.moving_mean, tf.float32),
+                                    tf.cast(self.moving_variance, tf.float32), beta, gamma, self.epsilon)
     return tf.cast(y, self.compute_dtype)
