@@ -36,7 +36,8 @@ def test_the_historical_weight_arms_run_all_five_techniques_at_their_weight():
 def test_the_plateau_arms_double_the_steps_and_change_nothing_else():
   by_name = {p.name: p for p in campaign.plan()}
   for arm, base in (("c-dcgan-fm32-10k-s0", "c-dcgan-fm32-s0"),
-                    ("c-dcgan_improved-hw0.01-fm32-10k-s0", "c-dcgan_improved-hw0.01-fm32-s0")):
+                    ("c-dcgan_improved-hw0.01-fm32-10k-s0", "c-dcgan_improved-hw0.01-fm32-s0"),
+                    ("c-dcgan_improved-fm32-10k-s0", "c-dcgan_improved-fm32-s0")):
     assert campaign._target_steps(by_name[arm].flags) == 2 * campaign._target_steps(by_name[base].flags)
     assert by_name[arm].flags == by_name[base].flags.replace("--steps=5000", "--steps=10000")
     assert by_name[arm].seed == by_name[base].seed
@@ -215,7 +216,7 @@ def test_a_run_that_extends_another_starts_from_a_copy_of_its_directory_without_
 
 def test_the_plateau_arms_continue_the_5k_runs_of_their_seed():
   by_name = {p.name: p for p in campaign.plan()}
-  for arm in ("c-dcgan-fm32-10k", "c-dcgan_improved-hw0.01-fm32-10k"):
+  for arm in ("c-dcgan-fm32-10k", "c-dcgan_improved-hw0.01-fm32-10k", "c-dcgan_improved-fm32-10k"):
     for s in (0, 1, 2):
       p = by_name[f"{arm}-s{s}"]
       base = by_name[p.extends]

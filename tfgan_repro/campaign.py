@@ -130,6 +130,14 @@ def plan() -> List[Planned]:
   runs += _seeds("c-dcgan_improved-hw0.01-fm32-10k", f"--model=dcgan_improved {_10K} --historical_weight=0.01", 95,
                  "c003 at the plateau (10k steps, historical weight 0.01); family bar",
                  extends="c-dcgan_improved-hw0.01-fm32")
+  # The full set at the preset's weight 1.0 to 10k steps (added 2026-12-08): its 5k runs miss the IS bar with
+  # their curves still falling (14-26% over the last quarter), so seed 003's claim at the preset's weight has
+  # no verdict. About 2 h each from step 0 on one core (twice the 5k runs' 52 min, and an AVX2-only core is
+  # slower): one lane's stretch of a session, so two seeds per session on two cores (results/PROTOCOL.md
+  # "Plateau arms"). Decided before any of its steps: whatever its three seeds show at 10k is the answer.
+  runs += _seeds("c-dcgan_improved-fm32-10k", f"--model=dcgan_improved {_10K}", 120,
+                 "c003 at the plateau (10k steps, the preset's historical weight 1.0); family bar",
+                 extends="c-dcgan_improved-fm32")
   # Seed 000: BEGAN-skip with separate rates vs BEGAN, and the 2x2 ablation; gamma 0.3 / 0.5 / 0.7.
   # 45 minutes: 40-42 measured on the machine above (seeds 1 of BEGAN and BEGAN-skip, rates only seed 0).
   runs += _seeds("c-began-fm32", f"--model=began {_BEGAN32}", 45, "c000 baseline; family bar",
